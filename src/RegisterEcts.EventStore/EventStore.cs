@@ -1,0 +1,334 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using NpgsqlTypes;
+using RegisterEcts.EventStore.Projections;
+using RegisterEcts.EventStore.Serialization;
+
+namespace RegisterEcts.EventStore;
+
+/// <summary>
+/// Streams of events in PostgreSQL: append at an expected version (with inline projections in the same
+/// transaction), read a stream or everything, erase a subject's personal data.
+/// </summary>
+public sealed class EventStore : IAsyncDisposable
+{
+    private readonly EventStoreOptions _options;
+
+    public EventStore(EventStoreOptions options)
+    {
+        _options = options;
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        // Projection tables use extensions installed in public (btree_gist), hence the second entry.
+        builder.ConnectionStringBuilder.SearchPath = $"{options.Schema},public";
+        DataSource = builder.Build();
+    }
+
+    /// <summary>Connections already pointed at the store's schema.</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    public string Schema => _options.Schema;
+
+    public EventTypeRegistry Types => _options.Events;
+
+    public IReadOnlyList<IProjection> InlineProjections => _options.InlineProjections;
+
+    public IReadOnlyList<IProjection> AsyncProjections => _options.AsyncProjections;
+
+    /// <summary>Applies the store's schema and the application's, idempotently.</summary>
+    public Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default) =>
+        SchemaMigrator.MigrateAsync(DataSource, _options.Schema, SchemaMigrator.EventStoreMigrations.Concat(_options.Migrations), ct);
+
+    public Task<AppendResult> AppendAsync(Guid streamId, string streamType, ExpectedVersion expected, IReadOnlyList<object> events, EventContext context, CancellationToken ct = default) =>
+        AppendAsync([new StreamAppend(streamId, streamType, expected, events)], context, ct);
+
+    /// <summary>
+    /// Appends to one or more streams in one transaction with the inline projections. Throws
+    /// <see cref="StreamConflictException"/> (nothing written) when a stream is not at its expected version.
+    /// </summary>
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> streams, EventContext context, CancellationToken ct = default)
+    {
+        if (streams.Count == 0 || streams.Any(s => s.Events.Count == 0))
+            throw new ArgumentException("Each stream in an append needs at least one event.", nameof(streams));
+        if (streams.Select(s => s.StreamId).Distinct().Count() != streams.Count)
+            throw new ArgumentException("A stream may appear once per append.", nameof(streams));
+
+        using var activity = EventStoreTelemetry.Source.StartActivity("es.append");
+        activity?.SetTag("es.streams", streams.Count);
+        var started = Stopwatch.GetTimestamp();
+
+        var registrations = streams.Select(s => s.Events.Select(e => Types.For(e.GetType())).ToArray()).ToArray();
+        var subjects = streams.Where((_, i) => registrations[i].Any(r => r.PersonalProperties.Count > 0)).Select(s => s.StreamId).ToArray();
+        // Keys are fetched (or created) before the append transaction starts: the append must take its
+        // stream locks before it writes anything (see es_append).
+        var keys = subjects.Length == 0 ? null : await KeysForWriteAsync(subjects, ct);
+
+        var metadata = new EventMetadata(context.Actor, context.EffectiveCorrelationId, context.CausationId, context.Reason, context.SupportTicket);
+        var metadataJson = JsonSerializer.Serialize(metadata, EventTypeRegistry.JsonOptions);
+        var eventCount = streams.Sum(s => s.Events.Count);
+        var eventStream = new int[eventCount];
+        var eventIds = new Guid[eventCount];
+        var eventTypes = new string[eventCount];
+        var data = new string[eventCount];
+        var metadatas = new string[eventCount];
+        var asRead = new object[eventCount];
+        var n = 0;
+        for (var i = 0; i < streams.Count; i++)
+        for (var j = 0; j < streams[i].Events.Count; j++, n++)
+        {
+            var e = streams[i].Events[j];
+            var registration = registrations[i][j];
+            eventStream[n] = i + 1;
+            eventIds[n] = Guid.CreateVersion7();
+            eventTypes[n] = registration.Name;
+            metadatas[n] = metadataJson;
+            asRead[n] = e;
+            if (registration.PersonalProperties.Count == 0)
+            {
+                data[n] = JsonSerializer.Serialize(e, registration.Type, EventTypeRegistry.JsonOptions);
+                continue;
+            }
+            var key = keys![streams[i].StreamId];
+            var body = JsonSerializer.SerializeToNode(e, registration.Type, EventTypeRegistry.JsonOptions)!.AsObject();
+            PersonalData.Seal(body, registration.PersonalProperties, streams[i].StreamId, key);
+            data[n] = body.ToJsonString(EventTypeRegistry.JsonOptions);
+            // Projections must see what a reader would: an erased subject's fields read as erased.
+            if (key is null) asRead[n] = body.Deserialize(registration.Type, EventTypeRegistry.JsonOptions)!;
+        }
+
+        await using var conn = await DataSource.OpenConnectionAsync(ct);
+        var recorded = new RecordedEvent[eventCount];
+        try
+        {
+            var conflicts = new List<StreamConflictException>();
+            await using (var batch = new NpgsqlBatch(conn))
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT kind, stream_id, version, seq, recorded_at FROM es_append($1, $2, $3, $4, $5, $6, $7, $8)")
+                {
+                    Parameters =
+                    {
+                        new() { Value = streams.Select(s => s.StreamId).ToArray() },
+                        new() { Value = streams.Select(s => s.StreamType).ToArray() },
+                        new() { Value = streams.Select(s => s.Expected.Value).ToArray() },
+                        new() { Value = eventStream },
+                        new() { Value = eventIds },
+                        new() { Value = eventTypes },
+                        new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                        new() { Value = metadatas, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                    },
+                });
+                await using var reader = await batch.ExecuteReaderAsync(ct);
+                var next = 0;
+                do
+                {
+                    while (await reader.ReadAsync(ct))
+                    {
+                        var streamId = reader.GetGuid(1);
+                        var stream = streams.First(s => s.StreamId == streamId);
+                        if (reader.GetString(0) == "conflict")
+                        {
+                            conflicts.Add(new StreamConflictException(streamId, stream.Expected, reader.GetInt64(2)));
+                            continue;
+                        }
+                        // Rows come back in insertion order, which is the order the events were given.
+                        recorded[next] = new RecordedEvent(reader.GetInt64(3), eventIds[next], streamId, stream.StreamType, reader.GetInt64(2),
+                            eventTypes[next], asRead[next], metadata, reader.GetFieldValue<DateTimeOffset>(4));
+                        next++;
+                    }
+                } while (await reader.NextResultAsync(ct));
+            }
+
+            if (conflicts.Count > 0)
+            {
+                await RollbackAsync(conn);
+                EventStoreTelemetry.Conflicts.Add(1);
+                activity?.SetStatus(ActivityStatusCode.Error, "conflict");
+                throw conflicts[0];
+            }
+
+            var context2 = new ProjectionContext(conn);
+            foreach (var projection in _options.InlineProjections)
+                await projection.ApplyAsync(recorded, context2, ct);
+
+            await using (var commit = new NpgsqlBatch(conn))
+            {
+                foreach (var command in context2.Commands) commit.BatchCommands.Add(command);
+                commit.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                await commit.ExecuteNonQueryAsync(ct);
+            }
+        }
+        catch (Exception ex) when (ex is not StreamConflictException)
+        {
+            await RollbackAsync(conn);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+
+        EventStoreTelemetry.Appends.Add(1);
+        EventStoreTelemetry.EventsAppended.Add(eventCount);
+        EventStoreTelemetry.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new AppendResult(recorded);
+    }
+
+    /// <summary>Reads a stream in version order, optionally only up to a version or a recorded time.</summary>
+    public async Task<StreamSlice> ReadStreamAsync(Guid streamId, long? upToVersion = null, DateTimeOffset? recordedUpTo = null, CancellationToken ct = default)
+    {
+        using var activity = EventStoreTelemetry.Source.StartActivity("es.read_stream");
+        await using var conn = await DataSource.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT subject_id, key FROM es_personal_keys WHERE subject_id = $1") { Parameters = { new() { Value = streamId } } },
+                new NpgsqlBatchCommand(
+                    """
+                    SELECT e.seq, e.id, e.stream_id, s.type, e.version, e.type, e.data, e.metadata, e.recorded_at
+                    FROM es_events e JOIN es_streams s ON s.id = e.stream_id
+                    WHERE e.stream_id = $1 AND e.version <= $2 AND e.recorded_at <= $3
+                    ORDER BY e.version
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = streamId },
+                        new() { Value = upToVersion ?? long.MaxValue },
+                        new() { Value = recordedUpTo ?? DateTimeOffset.MaxValue, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                    },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var keys = await ReadKeysAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        var events = new List<RecordedEvent>();
+        while (await reader.ReadAsync(ct))
+            events.Add(ReadEvent(reader, keys));
+        return new StreamSlice(streamId, events.Count == 0 ? 0 : events[^1].Version, events);
+    }
+
+    /// <summary>
+    /// Reads committed events after a global position, in sequence order. A transaction still in flight can
+    /// later commit events below the last position returned; consumers that must see every event use the daemon.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterSequence, int pageSize, CancellationToken ct = default)
+    {
+        using var activity = EventStoreTelemetry.Source.StartActivity("es.read_all");
+        await using var conn = await DataSource.OpenConnectionAsync(ct);
+        var page = await ReadPageAsync(conn,
+            "e.seq > $1 ORDER BY e.seq LIMIT $2",
+            [new NpgsqlParameter { Value = afterSequence }, new NpgsqlParameter { Value = pageSize }], ct);
+        return page.Select(p => p.Event).ToList();
+    }
+
+    /// <summary>
+    /// Events every one of whose writers has finished, after (tx, seq), in (tx, seq) order. Nothing can ever
+    /// appear behind the returned page, and a stream's events keep their version order (see es_append).
+    /// </summary>
+    internal async Task<IReadOnlyList<(RecordedEvent Event, ulong Tx)>> ReadSettledPageAsync(NpgsqlConnection conn, ulong afterTx, long afterSequence, int pageSize, CancellationToken ct) =>
+        await ReadPageAsync(conn,
+            "e.tx_id < pg_snapshot_xmin(pg_current_snapshot()) AND (e.tx_id, e.seq) > ($1, $2) ORDER BY e.tx_id, e.seq LIMIT $3",
+            [new NpgsqlParameter { Value = afterTx, NpgsqlDbType = NpgsqlDbType.Xid8 }, new NpgsqlParameter { Value = afterSequence }, new NpgsqlParameter { Value = pageSize }], ct);
+
+    private async Task<List<(RecordedEvent Event, ulong Tx)>> ReadPageAsync(NpgsqlConnection conn, string where, NpgsqlParameter[] parameters, CancellationToken ct)
+    {
+        var rows = new List<(long Seq, Guid Id, Guid StreamId, string StreamType, long Version, string Type, string Data, string Metadata, DateTimeOffset RecordedAt, ulong Tx)>();
+        await using (var cmd = new NpgsqlCommand(
+            $"SELECT e.seq, e.id, e.stream_id, s.type, e.version, e.type, e.data, e.metadata, e.recorded_at, e.tx_id FROM es_events e JOIN es_streams s ON s.id = e.stream_id WHERE {where}", conn))
+        {
+            cmd.Parameters.AddRange(parameters);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add((reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
+                    reader.GetString(6), reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8), reader.GetFieldValue<ulong>(9)));
+        }
+
+        var sealedSubjects = rows.Where(r => r.Data.Contains("\"pd1:", StringComparison.Ordinal)).Select(r => r.StreamId).Distinct().ToArray();
+        var keys = new Dictionary<Guid, byte[]?>();
+        if (sealedSubjects.Length > 0)
+        {
+            await using var cmd = new NpgsqlCommand("SELECT subject_id, key FROM es_personal_keys WHERE subject_id = ANY($1)", conn) { Parameters = { new() { Value = sealedSubjects } } };
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            keys = await ReadKeysAsync(reader, ct);
+        }
+        return rows.Select(r => (Deserialize(r.Seq, r.Id, r.StreamId, r.StreamType, r.Version, r.Type, r.Data, r.Metadata, r.RecordedAt, keys), r.Tx)).ToList();
+    }
+
+    /// <summary>
+    /// Erases a subject's personal data by deleting its key: every personal field of its events reads as
+    /// <see cref="PersonalData.Erased"/> from now on, and later writes for it store nothing personal.
+    /// </summary>
+    public async Task EraseSubjectAsync(Guid subjectId, CancellationToken ct = default)
+    {
+        await using var cmd = DataSource.CreateCommand(
+            """
+            INSERT INTO es_personal_keys (subject_id, key, erased_at) VALUES ($1, NULL, now())
+            ON CONFLICT (subject_id) DO UPDATE SET key = NULL, erased_at = coalesce(es_personal_keys.erased_at, now())
+            """);
+        cmd.Parameters.Add(new() { Value = subjectId });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+
+    private async Task<Dictionary<Guid, byte[]?>> KeysForWriteAsync(Guid[] subjects, CancellationToken ct)
+    {
+        await using var conn = await DataSource.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("INSERT INTO es_personal_keys (subject_id, key) SELECT * FROM unnest($1::uuid[], $2::bytea[]) ON CONFLICT (subject_id) DO NOTHING")
+                {
+                    Parameters = { new() { Value = subjects }, new() { Value = subjects.Select(_ => PersonalData.NewKey()).ToArray() } },
+                },
+                new NpgsqlBatchCommand("SELECT subject_id, key FROM es_personal_keys WHERE subject_id = ANY($1)") { Parameters = { new() { Value = subjects } } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (reader.FieldCount == 0) await reader.NextResultAsync(ct);
+        return await ReadKeysAsync(reader, ct);
+    }
+
+    private static async Task<Dictionary<Guid, byte[]?>> ReadKeysAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var keys = new Dictionary<Guid, byte[]?>();
+        while (await reader.ReadAsync(ct))
+            keys[reader.GetGuid(0)] = reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1);
+        return keys;
+    }
+
+    private RecordedEvent ReadEvent(NpgsqlDataReader r, Dictionary<Guid, byte[]?> keys) =>
+        Deserialize(r.GetInt64(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt64(4), r.GetString(5), r.GetString(6), r.GetString(7),
+            r.GetFieldValue<DateTimeOffset>(8), keys);
+
+    /// <summary>The one deserialiser: upcasters, then personal data, then the current record type.</summary>
+    private RecordedEvent Deserialize(long seq, Guid id, Guid streamId, string streamType, long version, string typeName, string json, string metadataJson,
+        DateTimeOffset recordedAt, Dictionary<Guid, byte[]?> keys)
+    {
+        var name = typeName;
+        var body = JsonNode.Parse(json)!.AsObject();
+        var registration = Types.Resolve(ref name, ref body, seq);
+        if (registration.PersonalProperties.Count > 0)
+            PersonalData.Open(body, registration.PersonalProperties, streamId, keys.GetValueOrDefault(streamId));
+        var data = body.Deserialize(registration.Type, EventTypeRegistry.JsonOptions)
+            ?? throw new JsonException($"Event {seq} ({typeName}) has an empty body.");
+        var metadata = JsonSerializer.Deserialize<EventMetadata>(metadataJson, EventTypeRegistry.JsonOptions)!;
+        return new RecordedEvent(seq, id, streamId, streamType, version, name, data, metadata, recordedAt);
+    }
+
+    private static async Task RollbackAsync(NpgsqlConnection conn)
+    {
+        if (conn.State != System.Data.ConnectionState.Open) return;
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", conn);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // The connection is broken; the server has rolled back already and the pool discards it.
+        }
+    }
+}

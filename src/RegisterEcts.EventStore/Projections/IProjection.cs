@@ -1,0 +1,48 @@
+using Npgsql;
+
+namespace RegisterEcts.EventStore.Projections;
+
+/// <summary>
+/// A read model built from events. Inline projections run inside the append transaction; async ones
+/// run in the daemon. The same projection can be registered either way: it only sees events in order
+/// and queues its writes.
+/// </summary>
+public interface IProjection
+{
+    /// <summary>Stable name, also the key of its progress row.</summary>
+    string Name { get; }
+
+    /// <summary>Bumped when the projection's output changes shape or meaning, so a rebuild is due.</summary>
+    int Version => 1;
+
+    /// <summary>
+    /// Applies a batch of events, in order. Reads may use <see cref="ProjectionContext.Connection"/>
+    /// (inside the transaction); writes go through <see cref="ProjectionContext.Enqueue(string, object?[])"/>
+    /// so they travel in one round trip with the commit.
+    /// </summary>
+    ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct);
+}
+
+/// <summary>The open transaction a projection runs in.</summary>
+public sealed class ProjectionContext
+{
+    private readonly List<NpgsqlBatchCommand> _commands = [];
+
+    internal ProjectionContext(NpgsqlConnection connection) => Connection = connection;
+
+    /// <summary>The connection, already inside the transaction. Use it for reads only.</summary>
+    public NpgsqlConnection Connection { get; }
+
+    internal IReadOnlyList<NpgsqlBatchCommand> Commands => _commands;
+
+    /// <summary>Queues a write with positional parameters ($1, $2, …).</summary>
+    public void Enqueue(string sql, params object?[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var p in parameters)
+            command.Parameters.Add(p as NpgsqlParameter ?? new NpgsqlParameter { Value = p ?? DBNull.Value });
+        _commands.Add(command);
+    }
+
+    public void Enqueue(NpgsqlBatchCommand command) => _commands.Add(command);
+}
