@@ -1,0 +1,80 @@
+using Npgsql;
+using RegisterEcts.Testing;
+using static RegisterEcts.EventStore.Tests.TestEvents;
+
+namespace RegisterEcts.EventStore.Tests;
+
+public class InlineProjectionFixture : StoreFixture
+{
+    protected override void Configure(EventStoreOptions options)
+    {
+        TestEvents.Register(options);
+        options.Migrations.Add(new Migration("tests/0001_teacher_status", TeacherStatusProjection.Table));
+        options.InlineProjections.Add(new TeacherStatusProjection());
+        options.InlineProjections.Add(new FailingProjection(e => e.Data is Deferred { Reason: "explode" }));
+    }
+}
+
+public class when_inline_projections_run_in_the_append_transaction(InlineProjectionFixture fixture) : IClassFixture<InlineProjectionFixture>
+{
+    private readonly EventStore _store = fixture.Store;
+
+    [Fact]
+    public async Task the_read_row_is_written_with_the_events_and_sees_their_sequence_and_version()
+    {
+        var id = Guid.CreateVersion7();
+        var result = await _store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, [Registered(id), Training(id)], Context);
+
+        var row = await Row(id);
+        row.ShouldNotBeNull();
+        row.Value.Status.ShouldBe("training");
+        row.Value.Version.ShouldBe(2);
+        row.Value.LastSeq.ShouldBe(result.Events[1].Sequence);
+        row.Value.Versions.ShouldBe([1L, 2L]);
+    }
+
+    [Fact]
+    public async Task a_projection_that_throws_rolls_the_events_back()
+    {
+        var id = Guid.CreateVersion7();
+        await _store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, [Registered(id)], Context);
+
+        await Should.ThrowAsync<InvalidOperationException>(
+            () => _store.AppendAsync(id, "teacher", ExpectedVersion.Exactly(1), [new Deferred(id, "explode", new DateOnly(2026, 1, 1))], Context));
+
+        (await _store.ReadStreamAsync(id)).Version.ShouldBe(1);
+        (await Row(id))!.Value.Versions.ShouldBe([1L]);
+    }
+
+    [Fact]
+    public async Task a_projection_write_the_database_refuses_rolls_the_events_back()
+    {
+        var id = Guid.CreateVersion7();
+        await using var store = fixture.CreateStore(o => o.InlineProjections.Add(new RefusedWrite()));
+
+        await Should.ThrowAsync<PostgresException>(() => store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, [Registered(id)], Context));
+
+        (await _store.ReadStreamAsync(id)).Exists.ShouldBeFalse();
+        (await Row(id)).ShouldBeNull();
+    }
+
+    private async Task<(string Status, long Version, long LastSeq, long[] Versions)?> Row(Guid id)
+    {
+        await using var cmd = _store.DataSource.CreateCommand("SELECT status, version, last_seq, versions FROM teacher_status WHERE teacher_id = $1");
+        cmd.Parameters.Add(new() { Value = id });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return null;
+        return (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<long[]>(3));
+    }
+
+    private sealed class RefusedWrite : Projections.IProjection
+    {
+        public string Name => "refused";
+
+        public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, Projections.ProjectionContext context, CancellationToken ct)
+        {
+            context.Enqueue("INSERT INTO teacher_status (teacher_id, status, version, last_seq, versions) VALUES ($1, NULL, 0, 0, '{}')", events[0].StreamId);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
