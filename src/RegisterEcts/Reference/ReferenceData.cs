@@ -80,7 +80,7 @@ public sealed record ReferenceData(
 
     public ContractPeriod? CurrentContractPeriod(DateOnly today) => ContractPeriodContaining(today);
 
-    public ContractPeriod? ContractPeriod(int year) => ContractPeriods.GetValueOrDefault(year);
+    public ContractPeriod? FindContractPeriod(int year) => ContractPeriods.GetValueOrDefault(year);
 
     /// A backdated start that falls in an earlier cohort (or none) registers into the current one.
     public ContractPeriod? ContractPeriodForRegistration(DateOnly startDate, DateOnly today)
@@ -99,15 +99,15 @@ public sealed record ReferenceData(
         return ContractPeriods.Values.Where(p => p.Year < current.Year).Reverse().Skip(1).FirstOrDefault()?.StartedOn;
     }
 
-    public bool IsPaymentsFrozen(int year, DateOnly today) => ContractPeriod(year)?.PaymentsFrozen(today) == true;
+    public bool IsPaymentsFrozen(int year, DateOnly today) => FindContractPeriod(year)?.PaymentsFrozen(today) == true;
 
     public bool IsLeadProviderActive(Guid leadProviderId, int year) => ActiveLeadProviders.Contains((leadProviderId, year));
 
-    public Schedule? Schedule(int year, string identifier) => Schedules.GetValueOrDefault((year, identifier));
+    public Schedule? FindSchedule(int year, string identifier) => Schedules.GetValueOrDefault((year, identifier));
 
-    public AppropriateBody? AppropriateBody(Guid id) => AppropriateBodies.GetValueOrDefault(id);
+    public AppropriateBody? FindAppropriateBody(Guid id) => AppropriateBodies.GetValueOrDefault(id);
 
-    public bool IsAppropriateBodyActive(Guid id) => AppropriateBody(id)?.Active == true;
+    public bool IsAppropriateBodyActive(Guid id) => FindAppropriateBody(id)?.Active == true;
 
     public string LeadProviderName(Guid id) => LeadProviders.TryGetValue(id, out var lp) ? lp.Name : "the lead provider";
 }

@@ -1,0 +1,24 @@
+using RegisterEcts.EventStore;
+
+namespace RegisterEcts;
+
+/// <summary>
+/// The one place that says what the store holds: every feature's event types, schema scripts and
+/// projections. The API, the CLI and the tests all build their store through it.
+/// </summary>
+public static class RegisterEctsStore
+{
+    public const string DefaultSchema = "rects";
+
+    public static EventStore.EventStore Create(string connectionString, string? schema = null)
+    {
+        var options = new EventStoreOptions { ConnectionString = connectionString, Schema = schema ?? DefaultSchema };
+        Configure(options);
+        return new EventStore.EventStore(options);
+    }
+
+    public static void Configure(EventStoreOptions options)
+    {
+        options.Migrations.AddRange(Migration.FromAssembly(typeof(RegisterEctsStore).Assembly, "", "registerects"));
+    }
+}

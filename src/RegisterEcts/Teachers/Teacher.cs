@@ -1,0 +1,221 @@
+using System.Collections.Immutable;
+using RegisterEcts.Shared;
+
+namespace RegisterEcts.Teachers;
+
+public sealed record EctAtSchoolPeriod(int Id, Guid SchoolId, DateRange Dates, string? Email, WorkingPattern WorkingPattern, Guid AppropriateBodyId);
+
+public sealed record MentorAtSchoolPeriod(int Id, Guid SchoolId, DateRange Dates, string? Email);
+
+public sealed record TrainingPeriod(
+    int Id, TeacherRole Role, int AtSchoolPeriodId, Guid SchoolId, DateRange Dates,
+    TrainingProgramme Programme, ProviderLedTraining? ProviderLed,
+    TrainingStatus Status = TrainingStatus.Active, DeferralReason? DeferralReason = null, WithdrawalReason? WithdrawalReason = null)
+{
+    public bool IsConfirmed => ProviderLed?.PartnershipId is not null;
+}
+
+/// This teacher is the mentee.
+public sealed record Mentorship(int Id, int EctPeriodId, Guid MentorId, int MentorPeriodId, DateRange Dates);
+
+/// This teacher is the mentor; the mentee's stream holds the same mentorship.
+public sealed record Mentoring(Guid MenteeId, int MentorshipId, int MentorPeriodId, DateRange Dates);
+
+public sealed record InductionPeriod(int Id, Guid AppropriateBodyId, DateRange Dates, TrainingProgramme Programme, decimal? NumberOfTerms = null, InductionOutcome? Outcome = null);
+
+public sealed record InductionExtension(int Id, Guid AppropriateBodyId, decimal NumberOfTerms, DateOnly AddedOn);
+
+public sealed record Teacher
+{
+    public const string StreamType = "teacher";
+
+    /// A teacher nobody has registered yet.
+    public static readonly Teacher Initial = new();
+
+    public Guid Id { get; init; }
+    public bool Exists { get; init; }
+    public string Trn { get; init; } = string.Empty;
+    public string Name { get; init; } = string.Empty;
+
+    public ImmutableList<EctAtSchoolPeriod> EctPeriods { get; init; } = [];
+    public ImmutableList<MentorAtSchoolPeriod> MentorPeriods { get; init; } = [];
+    public ImmutableList<TrainingPeriod> TrainingPeriods { get; init; } = [];
+    public ImmutableList<Mentorship> Mentorships { get; init; } = [];
+    public ImmutableList<Mentoring> Mentorings { get; init; } = [];
+    public ImmutableList<InductionPeriod> InductionPeriods { get; init; } = [];
+    public ImmutableList<InductionExtension> InductionExtensions { get; init; } = [];
+
+    public DateOnly? EctEligibleForFundingOn { get; init; }
+    public DateOnly? EctIneligibleForFundingOn { get; init; }
+    public DateOnly? MentorEligibleForFundingOn { get; init; }
+    public DateOnly? MentorIneligibleForFundingOn { get; init; }
+    public MentorIneligibilityReason? MentorIneligibilityReason { get; init; }
+    public int? EctPaymentsFrozenYear { get; init; }
+    public int? MentorPaymentsFrozenYear { get; init; }
+
+    /// Status of the latest training period per role; null when there has been none.
+    public TrainingStatus? EctTrainingStatus { get; init; }
+    public TrainingStatus? MentorTrainingStatus { get; init; }
+    public InductionStatus InductionStatus { get; init; }
+
+    public Guid? MergedInto { get; init; }
+    public ImmutableList<Guid> MergedFrom { get; init; } = [];
+    public bool Erased { get; init; }
+
+    /// The highest period id used in this stream.
+    public int LastId { get; init; }
+
+    public static Teacher Evolve(Teacher state, object @event) => @event switch
+    {
+        TeacherRegisteredAsEct e => state.Registered(e.TeacherId, e.Trn, e.Name, e.EctPeriodId) with
+        {
+            EctPeriods = state.EctPeriods.Add(new(e.EctPeriodId, e.SchoolId, new(e.StartedOn, null), e.Email, e.WorkingPattern, e.AppropriateBodyId)),
+        },
+        TeacherRegisteredAsMentor e => state.Registered(e.TeacherId, e.Trn, e.Name, e.MentorPeriodId) with
+        {
+            MentorPeriods = state.MentorPeriods.Add(new(e.MentorPeriodId, e.SchoolId, new(e.StartedOn, null), e.Email)),
+        },
+        TeacherLeftSchoolAsEct e => state with { EctPeriods = Update(state.EctPeriods, p => p.Id == e.EctPeriodId, p => p with { Dates = p.Dates.FinishedOn(e.FinishedOn) }) },
+        TeacherLeftSchoolAsMentor e => state with { MentorPeriods = Update(state.MentorPeriods, p => p.Id == e.MentorPeriodId, p => p with { Dates = p.Dates.FinishedOn(e.FinishedOn) }) },
+        EctAtSchoolPeriodRemoved e => state with { EctPeriods = state.EctPeriods.RemoveAll(p => p.Id == e.EctPeriodId) },
+        TrainingPeriodStarted e => state.WithTraining(state.TrainingPeriods.Add(
+            new(e.TrainingPeriodId, e.Role, e.AtSchoolPeriodId, e.SchoolId, new(e.StartedOn, e.FinishedOn), e.Programme, e.ProviderLed))) with { LastId = Math.Max(state.LastId, e.TrainingPeriodId) },
+        TrainingPeriodFinished e => state.WithTraining(Update(state.TrainingPeriods, p => p.Id == e.TrainingPeriodId, p => p with { Dates = p.Dates.FinishedOn(e.FinishedOn) })),
+        TrainingPeriodRemoved e => state.WithTraining(state.TrainingPeriods.RemoveAll(p => p.Id == e.TrainingPeriodId)),
+        // Deferring or withdrawing ends the period no later than that day, as in the reference service.
+        TrainingPeriodDeferred e => state.WithTraining(Update(state.TrainingPeriods, p => p.Id == e.TrainingPeriodId, p => p with
+        {
+            Status = TrainingStatus.Deferred, DeferralReason = e.Reason, Dates = p.Dates.FinishedOn(Dates.Min(p.Dates.End, e.DeferredOn)!.Value),
+        })),
+        TrainingPeriodWithdrawn e => state.WithTraining(Update(state.TrainingPeriods, p => p.Id == e.TrainingPeriodId, p => p with
+        {
+            Status = TrainingStatus.Withdrawn, WithdrawalReason = e.Reason, Dates = p.Dates.FinishedOn(Dates.Min(p.Dates.End, e.WithdrawnOn)!.Value),
+        })),
+        CohortChangedAfterPaymentsFrozen { Role: TeacherRole.Ect } e => state with { EctPaymentsFrozenYear = e.FrozenYear },
+        CohortChangedAfterPaymentsFrozen e => state with { MentorPaymentsFrozenYear = e.FrozenYear },
+        MentorshipStarted e => state with
+        {
+            Mentorships = state.Mentorships.Add(new(e.MentorshipId, e.EctPeriodId, e.MentorId, e.MentorPeriodId, new(e.StartedOn, e.FinishedOn))),
+            LastId = Math.Max(state.LastId, e.MentorshipId),
+        },
+        MentorshipFinished e => state with { Mentorships = Update(state.Mentorships, m => m.Id == e.MentorshipId, m => m with { Dates = m.Dates.FinishedOn(e.FinishedOn) }) },
+        MentorshipRemoved e => state with { Mentorships = state.Mentorships.RemoveAll(m => m.Id == e.MentorshipId) },
+        MentoringStarted e => state with { Mentorings = state.Mentorings.Add(new(e.MenteeId, e.MentorshipId, e.MentorPeriodId, new(e.StartedOn, e.FinishedOn))) },
+        MentoringFinished e => state with
+        {
+            Mentorings = Update(state.Mentorings, m => m.MenteeId == e.MenteeId && m.MentorshipId == e.MentorshipId, m => m with { Dates = m.Dates.FinishedOn(e.FinishedOn) }),
+        },
+        MentoringRemoved e => state with { Mentorings = state.Mentorings.RemoveAll(m => m.MenteeId == e.MenteeId && m.MentorshipId == e.MentorshipId) },
+        TeacherEmailChanged { Role: TeacherRole.Ect } e => state with { EctPeriods = Update(state.EctPeriods, p => p.Id == e.AtSchoolPeriodId, p => p with { Email = e.Email }) },
+        TeacherEmailChanged e => state with { MentorPeriods = Update(state.MentorPeriods, p => p.Id == e.AtSchoolPeriodId, p => p with { Email = e.Email }) },
+        EctWorkingPatternChanged e => state with { EctPeriods = Update(state.EctPeriods, p => p.Id == e.EctPeriodId, p => p with { WorkingPattern = e.WorkingPattern }) },
+        TeacherNameCorrected e => state with { Name = e.Name },
+        InductionPeriodOpened e => state with
+        {
+            InductionPeriods = state.InductionPeriods.Add(new(e.InductionPeriodId, e.AppropriateBodyId, new(e.StartedOn, null), e.Programme)),
+            InductionStatus = InductionStatus.InProgress,
+            LastId = Math.Max(state.LastId, e.InductionPeriodId),
+        },
+        InductionPeriodClosed e => state with
+        {
+            InductionPeriods = Update(state.InductionPeriods, p => p.Id == e.InductionPeriodId, p => p with { Dates = p.Dates.FinishedOn(e.FinishedOn), NumberOfTerms = e.NumberOfTerms }),
+            InductionStatus = InductionStatus.Paused,
+        },
+        InductionOutcomeRecorded e => state with
+        {
+            InductionPeriods = Update(state.InductionPeriods, p => p.Id == e.InductionPeriodId,
+                p => p with { Dates = p.Dates.FinishedOn(e.FinishedOn), NumberOfTerms = e.NumberOfTerms, Outcome = e.Outcome }),
+            InductionStatus = e.Outcome == InductionOutcome.Pass ? InductionStatus.Passed : InductionStatus.Failed,
+        },
+        InductionExtensionAdded e => state with
+        {
+            InductionExtensions = state.InductionExtensions.Add(new(e.ExtensionId, e.AppropriateBodyId, e.NumberOfTerms, e.AddedOn)),
+            LastId = Math.Max(state.LastId, e.ExtensionId),
+        },
+        TeacherFundingEligibilitySet { Role: TeacherRole.Ect } e => state with { EctEligibleForFundingOn = state.EctEligibleForFundingOn ?? e.EligibleOn },
+        TeacherFundingEligibilitySet e => state with { MentorEligibleForFundingOn = state.MentorEligibleForFundingOn ?? e.EligibleOn },
+        TeacherBecameIneligibleForFunding { Role: TeacherRole.Ect } e => state with { EctIneligibleForFundingOn = e.IneligibleOn },
+        TeacherBecameIneligibleForFunding e => state with { MentorIneligibleForFundingOn = e.IneligibleOn, MentorIneligibilityReason = e.Reason },
+        TeacherMerged e => state with { MergedInto = e.IntoTeacherId },
+        TeacherIdChanged e => state with { MergedFrom = state.MergedFrom.Add(e.FromTeacherId) },
+        TeacherPersonalDataErased => state with { Erased = true },
+        EctStartDateCorrected e => state with { EctPeriods = Update(state.EctPeriods, p => p.Id == e.EctPeriodId, p => p with { Dates = p.Dates with { Start = e.ToStartedOn } }) },
+        LeavingDateCorrected { Role: TeacherRole.Ect } e => state with
+        {
+            EctPeriods = Update(state.EctPeriods, p => p.Id == e.AtSchoolPeriodId, p => p with { Dates = p.Dates.FinishedOn(e.ToFinishedOn) }),
+        },
+        LeavingDateCorrected e => state with
+        {
+            MentorPeriods = Update(state.MentorPeriods, p => p.Id == e.AtSchoolPeriodId, p => p with { Dates = p.Dates.FinishedOn(e.ToFinishedOn) }),
+        },
+        _ => state,
+    };
+
+    // A returning teacher keeps the identity and name they were first registered with.
+    private Teacher Registered(Guid id, string trn, string name, int periodId) =>
+        (Exists ? this : this with { Id = id, Exists = true, Trn = trn, Name = name }) with { LastId = Math.Max(LastId, periodId) };
+
+    // Statuses are kept as state, refreshed whenever training periods change.
+    private Teacher WithTraining(ImmutableList<TrainingPeriod> periods) => this with
+    {
+        TrainingPeriods = periods,
+        EctTrainingStatus = Latest(periods, TeacherRole.Ect)?.Status,
+        MentorTrainingStatus = Latest(periods, TeacherRole.Mentor)?.Status,
+    };
+
+    private static TrainingPeriod? Latest(ImmutableList<TrainingPeriod> periods, TeacherRole role) =>
+        periods.Where(p => p.Role == role).MaxBy(p => p.Dates.Start);
+
+    private static ImmutableList<T> Update<T>(ImmutableList<T> items, Func<T, bool> match, Func<T, T> change) =>
+        items.Select(i => match(i) ? change(i) : i).ToImmutableList();
+
+    // Look-ups the deciders share.
+
+    public TrainingPeriod? LatestTraining(TeacherRole role) => Latest(TrainingPeriods, role);
+
+    public TrainingPeriod? LatestProviderLedTraining(TeacherRole role) =>
+        TrainingPeriods.Where(p => p.Role == role && p.ProviderLed is not null).MaxBy(p => p.Dates.Start);
+
+    /// The ECT period at the school that is running or yet to start.
+    public EctAtSchoolPeriod? CurrentOrNextEctPeriodAt(Guid schoolId, DateOnly today) =>
+        EctPeriods.Where(p => p.SchoolId == schoolId && p.Dates.IsCurrentOrFuture(today)).MaxBy(p => p.Dates.Start);
+
+    public MentorAtSchoolPeriod? CurrentOrNextMentorPeriodAt(Guid schoolId, DateOnly today) =>
+        MentorPeriods.Where(p => p.SchoolId == schoolId && p.Dates.IsCurrentOrFuture(today)).MaxBy(p => p.Dates.Start);
+
+    public IEnumerable<TrainingPeriod> TrainingIn(TeacherRole role, int atSchoolPeriodId) =>
+        TrainingPeriods.Where(p => p.Role == role && p.AtSchoolPeriodId == atSchoolPeriodId);
+
+    public TrainingPeriod? CurrentOrNextTraining(TeacherRole role, int atSchoolPeriodId, DateOnly today) =>
+        TrainingIn(role, atSchoolPeriodId).Where(p => p.Dates.IsCurrentOrFuture(today)).MinBy(p => p.Dates.Start);
+
+    public Mentorship? CurrentOrNextMentorship(int ectPeriodId, DateOnly today) =>
+        Mentorships.Where(m => m.EctPeriodId == ectPeriodId && m.Dates.IsCurrentOrFuture(today)).MinBy(m => m.Dates.Start);
+
+    public InductionPeriod? OpenInduction => InductionPeriods.FirstOrDefault(p => p.Dates.IsOpen);
+
+    /// The lead provider API's eligible_for_funding: whichever of eligible and ineligible came first.
+    public bool? EligibleForFunding(TeacherRole role)
+    {
+        var (eligible, ineligible) = role == TeacherRole.Ect
+            ? (EctEligibleForFundingOn, EctIneligibleForFundingOn)
+            : (MentorEligibleForFundingOn, MentorIneligibleForFundingOn);
+        return (eligible, ineligible) switch
+        {
+            (null, null) => null,
+            (not null, null) => true,
+            (null, not null) => false,
+            _ => eligible <= ineligible,
+        };
+    }
+
+    /// Merged and erased records take no more commands; their history stays as it was.
+    internal void EnsureActive()
+    {
+        if (!Exists) throw new RuleViolation("teacher_not_found", "The teacher is not registered");
+        if (MergedInto is not null) throw new RuleViolation("teacher_merged", "This teacher's record has been merged into another record");
+        if (Erased) throw new RuleViolation("teacher_erased", "This teacher's personal data has been erased");
+    }
+
+    public string DisplayName => Name.Length > 0 ? Name : "Unknown";
+}
