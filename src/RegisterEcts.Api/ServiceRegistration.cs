@@ -1,3 +1,4 @@
+using RegisterEcts.EventStore;
 using RegisterEcts.Api.Http;
 using RegisterEcts.EventStore.Projections;
 
@@ -12,7 +13,7 @@ public static class ServiceRegistration
         var schema = builder.Configuration["RegisterEcts:Schema"] ?? RegisterEctsStore.DefaultSchema;
 
         builder.Services.AddSingleton(_ => RegisterEctsStore.Create(connectionString, schema));
-        builder.Services.AddSingleton(sp => new ProjectionDaemon(sp.GetRequiredService<EventStore.EventStore>()));
+        builder.Services.AddSingleton(sp => new ProjectionDaemon(sp.GetRequiredService<PostgresEventStore>()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<StartupMigration>();
         builder.Services.AddHostedService<DaemonService>();

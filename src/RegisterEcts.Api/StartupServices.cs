@@ -1,3 +1,4 @@
+using RegisterEcts.EventStore;
 using RegisterEcts.EventStore.Projections;
 
 namespace RegisterEcts.Api;
@@ -6,7 +7,7 @@ namespace RegisterEcts.Api;
 /// Migrates on start-up only where configured (development, tests). Production runs `rects db migrate`
 /// as a deliberate step, so no DDL ever lands on hot tables because a pod restarted.
 /// </summary>
-internal sealed class StartupMigration(EventStore.EventStore store, IConfiguration configuration, ILogger<StartupMigration> logger) : IHostedService
+internal sealed class StartupMigration(PostgresEventStore store, IConfiguration configuration, ILogger<StartupMigration> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
@@ -19,7 +20,7 @@ internal sealed class StartupMigration(EventStore.EventStore store, IConfigurati
 }
 
 /// <summary>Runs the async projections for as long as the host runs.</summary>
-internal sealed class DaemonService(ProjectionDaemon daemon, EventStore.EventStore store) : BackgroundService
+internal sealed class DaemonService(ProjectionDaemon daemon, PostgresEventStore store) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         store.AsyncProjections.Count == 0 ? Task.CompletedTask : daemon.RunAsync(TimeSpan.FromMilliseconds(250), stoppingToken);

@@ -14,7 +14,7 @@ public static class DecideExtensions
     /// fails fast instead of deciding on newer state the caller never saw.
     /// </param>
     public static async Task<DecideResult<TState>> DecideAsync<TState>(
-        this EventStore store,
+        this PostgresEventStore store,
         Guid streamId,
         string streamType,
         TState initial,

@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace RegisterEcts.EventStore;
 
-/// <summary>One numbered schema script. Scripts are applied once each, in name order.</summary>
+/// <summary>
+/// One numbered schema script. Scripts are applied once each, in name order, with the store's schema as
+/// search_path; the token <c>__schema__</c> is replaced by the quoted schema name (functions need it).
+/// </summary>
 public sealed record Migration(string Name, string Sql)
 {
     /// <summary>Every embedded resource of <paramref name="assembly"/> ending in .sql whose name starts with <paramref name="prefix"/>.</summary>
@@ -44,7 +47,7 @@ public static class SchemaMigrator
         foreach (var migration in migrations)
         {
             if (done.Contains(migration.Name)) continue;
-            await Execute(conn, tx, migration.Sql, ct);
+            await Execute(conn, tx, migration.Sql.Replace("__schema__", QuoteIdent(schema), StringComparison.Ordinal), ct);
             await using var record = new NpgsqlCommand("INSERT INTO es_migrations (name) VALUES ($1)", conn, tx) { Parameters = { new() { Value = migration.Name } } };
             await record.ExecuteNonQueryAsync(ct);
             applied.Add(migration.Name);

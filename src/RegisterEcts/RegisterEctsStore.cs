@@ -1,4 +1,8 @@
 using RegisterEcts.EventStore;
+using RegisterEcts.Partnerships;
+using RegisterEcts.Reference;
+using RegisterEcts.Schools;
+using RegisterEcts.Teachers;
 
 namespace RegisterEcts;
 
@@ -10,15 +14,16 @@ public static class RegisterEctsStore
 {
     public const string DefaultSchema = "rects";
 
-    public static EventStore.EventStore Create(string connectionString, string? schema = null)
+    public static PostgresEventStore Create(string connectionString, string? schema = null)
     {
         var options = new EventStoreOptions { ConnectionString = connectionString, Schema = schema ?? DefaultSchema };
         Configure(options);
-        return new EventStore.EventStore(options);
+        return new PostgresEventStore(options);
     }
 
     public static void Configure(EventStoreOptions options)
     {
+        TeacherEvents.Register(SchoolEvents.Register(PartnershipEvents.Register(ReferenceEvents.Register(options.Events))));
         options.Migrations.AddRange(Migration.FromAssembly(typeof(RegisterEctsStore).Assembly, "", "registerects"));
     }
 }

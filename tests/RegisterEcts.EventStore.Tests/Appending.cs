@@ -5,7 +5,7 @@ namespace RegisterEcts.EventStore.Tests;
 
 public class when_appending_events(TestStoreFixture fixture) : IClassFixture<TestStoreFixture>
 {
-    private readonly EventStore _store = fixture.Store;
+    private readonly PostgresEventStore _store = fixture.Store;
 
     [Fact]
     public async Task starting_a_stream_gives_versions_from_one_and_increasing_global_sequences()

@@ -75,7 +75,7 @@ public class when_writers_race_roll_back_and_commit_slowly_while_the_daemon_runs
         ((long)(await holes.ExecuteScalarAsync())!).ShouldBeGreaterThan(0, "rolled-back appends should have left holes in the sequence");
     }
 
-    private static async Task<Dictionary<Guid, long[]>> Projected(EventStore store)
+    private static async Task<Dictionary<Guid, long[]>> Projected(PostgresEventStore store)
     {
         var result = new Dictionary<Guid, long[]>();
         await using var cmd = store.DataSource.CreateCommand("SELECT teacher_id, versions FROM teacher_status");

@@ -17,7 +17,7 @@ public class when_a_command_goes_through_load_decide_append(TestStoreFixture fix
     private static IReadOnlyList<object> Defer(Guid id, Status s) =>
         s.Deferred ? [] : [new Deferred(id, "career_break", new DateOnly(2026, 3, 1))];
 
-    private readonly EventStore _store = fixture.Store;
+    private readonly PostgresEventStore _store = fixture.Store;
 
     [Fact]
     public async Task the_decided_events_are_appended_at_the_loaded_version()

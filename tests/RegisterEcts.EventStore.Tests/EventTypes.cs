@@ -11,9 +11,9 @@ public class when_event_types_change_over_time : StoreFixture
 {
     protected override void Configure(EventStoreOptions options) => TestEvents.Register(options);
 
-    private EventStore OldRelease() => CreateStore(o => o.Events.Map<TeacherRegisteredV1>("teacher_registered_v1"));
+    private PostgresEventStore OldRelease() => CreateStore(o => o.Events.Map<TeacherRegisteredV1>("teacher_registered_v1"));
 
-    private EventStore CurrentRelease() => CreateStore(o =>
+    private PostgresEventStore CurrentRelease() => CreateStore(o =>
     {
         o.Events.Upcast("teacher_registered_v1", "teacher_registered", old => new JsonObject
         {

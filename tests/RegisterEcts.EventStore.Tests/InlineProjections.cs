@@ -17,7 +17,7 @@ public class InlineProjectionFixture : StoreFixture
 
 public class when_inline_projections_run_in_the_append_transaction(InlineProjectionFixture fixture) : IClassFixture<InlineProjectionFixture>
 {
-    private readonly EventStore _store = fixture.Store;
+    private readonly PostgresEventStore _store = fixture.Store;
 
     [Fact]
     public async Task the_read_row_is_written_with_the_events_and_sees_their_sequence_and_version()

@@ -5,7 +5,7 @@ namespace RegisterEcts.EventStore.Tests;
 
 public class when_reading_streams_and_the_log(TestStoreFixture fixture) : IClassFixture<TestStoreFixture>
 {
-    private readonly EventStore _store = fixture.Store;
+    private readonly PostgresEventStore _store = fixture.Store;
 
     [Fact]
     public async Task a_stream_reads_whole_or_up_to_a_version_in_version_order()

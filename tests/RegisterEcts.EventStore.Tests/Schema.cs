@@ -25,7 +25,7 @@ public class when_migrating_the_schema : StoreFixture
         var schema = TestDatabase.NewSchemaName("concurrent");
         try
         {
-            var stores = Enumerable.Range(0, 4).Select(_ => new EventStore(new EventStoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = schema })).ToList();
+            var stores = Enumerable.Range(0, 4).Select(_ => new PostgresEventStore(new EventStoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = schema })).ToList();
             var applied = await Task.WhenAll(stores.Select(s => s.MigrateAsync()));
             applied.Sum(a => a.Count).ShouldBe(SchemaMigrator.EventStoreMigrations.Count());
             foreach (var s in stores) await s.DisposeAsync();

@@ -13,16 +13,16 @@ public class StoreFixture : IAsyncLifetime
 
     public string Schema { get; }
 
-    public EventStore.EventStore Store { get; private set; } = null!;
+    public PostgresEventStore Store { get; private set; } = null!;
 
     protected virtual void Configure(EventStoreOptions options) { }
 
-    public EventStore.EventStore CreateStore(Action<EventStoreOptions>? configure = null)
+    public PostgresEventStore CreateStore(Action<EventStoreOptions>? configure = null)
     {
         var options = new EventStoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = Schema };
         Configure(options);
         configure?.Invoke(options);
-        return new EventStore.EventStore(options);
+        return new PostgresEventStore(options);
     }
 
     public virtual async Task InitializeAsync()

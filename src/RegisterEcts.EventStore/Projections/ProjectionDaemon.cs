@@ -14,7 +14,7 @@ public sealed record ProjectionStatus(string Name, int CodeVersion, int StoredVe
 /// writes and its progress together, guarded by "progress is still where we read it".
 /// An error pauses that projection (visible in <see cref="StatusAsync"/>); nothing is skipped.
 /// </summary>
-public sealed class ProjectionDaemon(EventStore store, int batchSize = 500)
+public sealed class ProjectionDaemon(PostgresEventStore store, int batchSize = 500)
 {
     private const string ProgressMoved = "ES001";
 
@@ -46,14 +46,45 @@ public sealed class ProjectionDaemon(EventStore store, int batchSize = 500)
         }
     }
 
-    /// <summary>Applies every settled event to every running projection, then returns how many were applied.</summary>
-    public async Task<int> CatchUpAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Applies every event committed before this call to every running projection, and returns how many
+    /// events were applied. Events only become readable once every older transaction in the cluster has
+    /// finished, so this waits for those rather than stopping early; it gives up after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int> CatchUpAsync(CancellationToken ct = default, TimeSpan? timeout = null)
     {
         await EnsureProgressRowsAsync(ct);
+        var target = await HeadAsync(ct);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         var total = 0;
-        int applied;
-        while ((applied = await RunOnceAsync(ct)) > 0) total += applied;
-        return total;
+        while (true)
+        {
+            var applied = await RunOnceAsync(ct);
+            total += applied;
+            if (applied > 0) continue;
+            if (target is null || await ReachedAsync(target.Value, ct)) return total;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("Projections did not reach the head of the log in time: a long-running transaction is holding back what the daemon may read.");
+            await Task.Delay(10, ct);
+        }
+    }
+
+    private async Task<(ulong Tx, long Seq)?> HeadAsync(CancellationToken ct)
+    {
+        await using var cmd = store.DataSource.CreateCommand("SELECT tx_id, seq FROM es_events ORDER BY tx_id DESC, seq DESC LIMIT 1");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetFieldValue<ulong>(0), reader.GetInt64(1)) : null;
+    }
+
+    /// <summary>Every running projection is at or past the head; paused ones never will be, so they do not count.</summary>
+    private async Task<bool> ReachedAsync((ulong Tx, long Seq) head, CancellationToken ct)
+    {
+        await using var cmd = store.DataSource.CreateCommand(
+            "SELECT NOT EXISTS (SELECT 1 FROM es_projection_progress WHERE name = ANY($1) AND status = 'running' AND (last_tx, last_seq) < ($2, $3))");
+        cmd.Parameters.Add(new() { Value = store.AsyncProjections.Select(p => p.Name).ToArray() });
+        cmd.Parameters.Add(new() { Value = head.Tx, NpgsqlDbType = NpgsqlDbType.Xid8 });
+        cmd.Parameters.Add(new() { Value = head.Seq });
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>One batch for each running projection. Returns the number of events applied in all.</summary>

@@ -1,4 +1,5 @@
--- The event store. Every object carries the es_ prefix; the schema comes from the connection's search_path.
+-- The event store. Every object carries the es_ prefix. Tables are created in the schema the migrator
+-- sets as search_path; functions name it explicitly (__schema__ is replaced by the migrator).
 
 CREATE TABLE es_streams (
     id          uuid        PRIMARY KEY,
@@ -13,7 +14,9 @@ CREATE SEQUENCE es_events_seq AS bigint;
 CREATE TABLE es_events (
     seq          bigint      PRIMARY KEY,
     id           uuid        NOT NULL,
-    stream_id    uuid        NOT NULL REFERENCES es_streams (id),
+    -- No foreign key to es_streams: es_append writes the stream row first in the same transaction, and
+    -- the check cost every insert a lookup and a row lock on the hottest row of the append.
+    stream_id    uuid        NOT NULL,
     version      bigint      NOT NULL,
     type         text        NOT NULL,
     data         jsonb       NOT NULL,
@@ -51,41 +54,50 @@ CREATE TABLE es_projection_progress (
 
 -- Appends events to one or more streams atomically.
 -- Expected versions: -1 any, 0 the stream must not exist, n the stream must be at exactly n.
+-- p_event_stream says which stream (1-based) each event belongs to; p_event_offset its place (1..k) among
+-- that stream's events in this append.
 -- Stream locks are advisory locks taken in key order, before the transaction writes anything, so:
 --   * a conflict is reported before any sequence number is drawn (no holes from losers);
 --   * within a stream, a later version always has a later transaction id, which lets the daemon
 --     order by (tx_id, seq) without ever reordering a stream.
 -- Returns one row per conflicting stream (kind 'conflict', nothing written), or one row per event.
-CREATE FUNCTION es_append(
+-- Tables are schema-qualified rather than bound with SET search_path: a SET clause on a function
+-- makes every call replan its statements, which tripled the cost of an append.
+CREATE FUNCTION __schema__.es_append(
     p_stream_ids    uuid[],
     p_stream_types  text[],
     p_expected      bigint[],
+    p_counts        bigint[],
     p_event_stream  int[],
+    p_event_offset  bigint[],
     p_event_ids     uuid[],
     p_event_types   text[],
     p_data          jsonb[],
     p_metadata      jsonb[]
 ) RETURNS TABLE (kind text, stream_id uuid, version bigint, seq bigint, recorded_at timestamptz)
 LANGUAGE plpgsql
-SET search_path FROM CURRENT
 AS $$
 #variable_conflict use_column
 DECLARE
+    v_streams  int := array_length(p_stream_ids, 1);
     v_key      bigint;
     v_current  bigint[] := '{}';
     v_actual   bigint;
     v_conflict boolean := false;
-    v_count    bigint;
     i          int;
 BEGIN
-    FOR v_key IN
-        SELECT DISTINCT hashtextextended(s::text, 7919) AS k FROM unnest(p_stream_ids) AS s ORDER BY k
-    LOOP
-        PERFORM pg_advisory_xact_lock(v_key);
-    END LOOP;
+    IF v_streams = 1 THEN
+        PERFORM pg_advisory_xact_lock(hashtextextended(p_stream_ids[1]::text, 7919));
+    ELSE
+        FOR v_key IN
+            SELECT DISTINCT hashtextextended(s::text, 7919) AS k FROM unnest(p_stream_ids) AS s ORDER BY k
+        LOOP
+            PERFORM pg_advisory_xact_lock(v_key);
+        END LOOP;
+    END IF;
 
-    FOR i IN 1 .. array_length(p_stream_ids, 1) LOOP
-        SELECT s.version INTO v_actual FROM es_streams s WHERE s.id = p_stream_ids[i];
+    FOR i IN 1 .. v_streams LOOP
+        SELECT s.version INTO v_actual FROM __schema__.es_streams s WHERE s.id = p_stream_ids[i];
         v_actual := coalesce(v_actual, 0);
         v_current := v_current || v_actual;
         IF p_expected[i] >= 0 AND v_actual <> p_expected[i] THEN
@@ -98,36 +110,31 @@ BEGIN
         RETURN;
     END IF;
 
-    FOR i IN 1 .. array_length(p_stream_ids, 1) LOOP
-        SELECT count(*) INTO v_count FROM unnest(p_event_stream) AS es(si) WHERE es.si = i;
-        INSERT INTO es_streams AS st (id, type, version)
-        VALUES (p_stream_ids[i], p_stream_types[i], v_current[i] + v_count)
-        ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated_at = now();
+    FOR i IN 1 .. v_streams LOOP
+        IF v_current[i] = 0 THEN
+            INSERT INTO __schema__.es_streams (id, type, version) VALUES (p_stream_ids[i], p_stream_types[i], p_counts[i]);
+        ELSE
+            UPDATE __schema__.es_streams s SET version = v_current[i] + p_counts[i], updated_at = now() WHERE s.id = p_stream_ids[i];
+        END IF;
     END LOOP;
 
+    -- unnest yields rows in array order, so sequence numbers follow the order the events were given.
     RETURN QUERY
-    INSERT INTO es_events AS ev (seq, id, stream_id, version, type, data, metadata)
-    SELECT nextval('es_events_seq'), o.id, p_stream_ids[o.si], o.version, o.type, o.data, o.meta
-    FROM (
-        SELECT e.si, e.id, e.type, e.data, e.meta,
-               v_current[e.si] + row_number() OVER (PARTITION BY e.si ORDER BY e.ord) AS version
-        FROM unnest(p_event_stream, p_event_ids, p_event_types, p_data, p_metadata)
-             WITH ORDINALITY AS e(si, id, type, data, meta, ord)
-        ORDER BY e.ord
-    ) AS o
+    INSERT INTO __schema__.es_events AS ev (seq, id, stream_id, version, type, data, metadata)
+    SELECT nextval('__schema__.es_events_seq'), e.id, p_stream_ids[e.si], v_current[e.si] + e.off, e.type, e.data, e.meta
+    FROM unnest(p_event_stream, p_event_offset, p_event_ids, p_event_types, p_data, p_metadata) AS e(si, off, id, type, data, meta)
     RETURNING 'event'::text, ev.stream_id, ev.version, ev.seq, ev.recorded_at;
 END;
 $$;
 
 -- Moves a projection's checkpoint in the same transaction as its writes, only from where the caller
 -- read it; anything else means another runner got there first, and the whole batch rolls back.
-CREATE FUNCTION es_advance_progress(p_name text, p_from_tx xid8, p_from_seq bigint, p_to_tx xid8, p_to_seq bigint)
+CREATE FUNCTION __schema__.es_advance_progress(p_name text, p_from_tx xid8, p_from_seq bigint, p_to_tx xid8, p_to_seq bigint)
 RETURNS void
 LANGUAGE plpgsql
-SET search_path FROM CURRENT
 AS $$
 BEGIN
-    UPDATE es_projection_progress
+    UPDATE __schema__.es_projection_progress
        SET last_tx = p_to_tx, last_seq = p_to_seq, updated_at = now()
      WHERE name = p_name AND last_tx = p_from_tx AND last_seq = p_from_seq AND status = 'running';
     IF NOT FOUND THEN

@@ -12,16 +12,21 @@ namespace RegisterEcts.EventStore;
 /// Streams of events in PostgreSQL: append at an expected version (with inline projections in the same
 /// transaction), read a stream or everything, erase a subject's personal data.
 /// </summary>
-public sealed class EventStore : IAsyncDisposable
+public sealed class PostgresEventStore : IAsyncDisposable
 {
     private readonly EventStoreOptions _options;
 
-    public EventStore(EventStoreOptions options)
+    public PostgresEventStore(EventStoreOptions options)
     {
         _options = options;
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         // Projection tables use extensions installed in public (btree_gist), hence the second entry.
         builder.ConnectionStringBuilder.SearchPath = $"{options.Schema},public";
+        // The store keeps no session state, and the DISCARD ALL that a reset sends would throw away
+        // es_append's cached plans on every use of a pooled connection (measured: 5x slower appends).
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        // The same few statements run on every append and projection batch: prepare them once per connection.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
         DataSource = builder.Build();
     }
 
@@ -68,6 +73,7 @@ public sealed class EventStore : IAsyncDisposable
         var metadataJson = JsonSerializer.Serialize(metadata, EventTypeRegistry.JsonOptions);
         var eventCount = streams.Sum(s => s.Events.Count);
         var eventStream = new int[eventCount];
+        var eventOffset = new long[eventCount];
         var eventIds = new Guid[eventCount];
         var eventTypes = new string[eventCount];
         var data = new string[eventCount];
@@ -80,6 +86,7 @@ public sealed class EventStore : IAsyncDisposable
             var e = streams[i].Events[j];
             var registration = registrations[i][j];
             eventStream[n] = i + 1;
+            eventOffset[n] = j + 1;
             eventIds[n] = Guid.CreateVersion7();
             eventTypes[n] = registration.Name;
             metadatas[n] = metadataJson;
@@ -105,14 +112,16 @@ public sealed class EventStore : IAsyncDisposable
             await using (var batch = new NpgsqlBatch(conn))
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT kind, stream_id, version, seq, recorded_at FROM es_append($1, $2, $3, $4, $5, $6, $7, $8)")
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT kind, stream_id, version, seq, recorded_at FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                 {
                     Parameters =
                     {
                         new() { Value = streams.Select(s => s.StreamId).ToArray() },
                         new() { Value = streams.Select(s => s.StreamType).ToArray() },
                         new() { Value = streams.Select(s => s.Expected.Value).ToArray() },
+                        new() { Value = streams.Select(s => (long)s.Events.Count).ToArray() },
                         new() { Value = eventStream },
+                        new() { Value = eventOffset },
                         new() { Value = eventIds },
                         new() { Value = eventTypes },
                         new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },

@@ -1,0 +1,110 @@
+using RegisterEcts.EventStore;
+using RegisterEcts.EventStore.Projections;
+
+namespace RegisterEcts.Benchmarks;
+
+// The W1 shapes: ten small facts of one teacher's training, JSON bodies of about 90 bytes.
+public sealed record W1Registered(Guid TeacherId, string Trn, DateOnly On);
+public sealed record W1TrainingStarted(Guid TeacherId, string LeadProvider, DateOnly On);
+public sealed record W1MentorAssigned(Guid TeacherId, Guid MentorId, DateOnly On);
+public sealed record W1Declared(Guid TeacherId, string DeclarationType, DateOnly On);
+public sealed record W1Deferred(Guid TeacherId, string Reason, DateOnly On);
+public sealed record W1Resumed(Guid TeacherId, string LeadProvider, DateOnly On);
+public sealed record W1SchoolTransferred(Guid TeacherId, string FromUrn, string ToUrn, DateOnly On);
+public sealed record W1Completed(Guid TeacherId, string Outcome, DateOnly On);
+
+public static class W1
+{
+    public static void Register(EventStoreOptions options)
+    {
+        options.Events
+            .Map<W1Registered>("w1_teacher_registered")
+            .Map<W1TrainingStarted>("w1_training_started")
+            .Map<W1MentorAssigned>("w1_mentor_assigned")
+            .Map<W1Declared>("w1_declaration_submitted")
+            .Map<W1Deferred>("w1_training_deferred")
+            .Map<W1Resumed>("w1_training_resumed")
+            .Map<W1SchoolTransferred>("w1_school_transferred")
+            .Map<W1Completed>("w1_training_completed");
+        options.Migrations.Add(new Migration("bench/0001_w1", TeacherStatusProjection.Sql + RawTable));
+    }
+
+    /// <summary>The raw baseline: a plain table about as wide as an event row.</summary>
+    public const string RawTable = """
+        CREATE TABLE raw_w1 (
+            id bigserial PRIMARY KEY, event_id uuid NOT NULL, stream_id uuid NOT NULL, version bigint NOT NULL,
+            type text NOT NULL, data jsonb NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now());
+        """;
+
+    /// <summary>The ten events of stream <paramref name="id"/>, in order.</summary>
+    public static object[] Career(Guid id, int n)
+    {
+        var day = new DateOnly(2025, 9, 1).AddDays(n % 20);
+        return
+        [
+            new W1Registered(id, (1000000 + n % 9000000).ToString(), day),
+            new W1TrainingStarted(id, "ambition-institute", day.AddDays(1)),
+            new W1MentorAssigned(id, Guid.CreateVersion7(), day.AddDays(7)),
+            new W1Declared(id, "started", day.AddDays(30)),
+            new W1Declared(id, "retained-1", day.AddDays(120)),
+            new W1Deferred(id, "parental_leave", day.AddDays(150)),
+            new W1Resumed(id, "ambition-institute", day.AddDays(240)),
+            new W1SchoolTransferred(id, "100001", "100002", day.AddDays(300)),
+            new W1Declared(id, "retained-2", day.AddDays(330)),
+            new W1Completed(id, "completed", day.AddDays(700)),
+        ];
+    }
+}
+
+/// <summary>W1's inline projection: one status row (about 500 bytes) per teacher, upserted per event.</summary>
+public sealed class TeacherStatusProjection : IProjection
+{
+    public const string Sql = """
+        CREATE TABLE w1_teacher_status (
+            teacher_id uuid PRIMARY KEY, trn text, status text NOT NULL, lead_provider text, mentor_id uuid, school_urn text,
+            declarations int NOT NULL DEFAULT 0, last_declaration text, version bigint NOT NULL, last_seq bigint NOT NULL,
+            updated_on date NOT NULL, notes text NOT NULL);
+        """;
+
+    // Pads the row to the W1 width without making each write more expensive to build.
+    private static readonly string Notes = new('n', 330);
+
+    public string Name => "w1_teacher_status";
+
+    public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
+    {
+        foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case W1Registered r:
+                    context.Enqueue("INSERT INTO w1_teacher_status (teacher_id, trn, status, version, last_seq, updated_on, notes) VALUES ($1, $2, 'registered', $3, $4, $5, $6)",
+                        r.TeacherId, r.Trn, e.Version, e.Sequence, r.On, Notes);
+                    break;
+                case W1Declared d:
+                    context.Enqueue("UPDATE w1_teacher_status SET declarations = declarations + 1, last_declaration = $2, version = $3, last_seq = $4, updated_on = $5 WHERE teacher_id = $1",
+                        d.TeacherId, d.DeclarationType, e.Version, e.Sequence, d.On);
+                    break;
+                default:
+                    var (status, provider, mentor, urn, on) = e.Data switch
+                    {
+                        W1TrainingStarted t => ("active", t.LeadProvider, (Guid?)null, (string?)null, t.On),
+                        W1MentorAssigned m => ("active", null, m.MentorId, null, m.On),
+                        W1Deferred d => ("deferred", null, null, null, d.On),
+                        W1Resumed r => ("active", r.LeadProvider, null, null, r.On),
+                        W1SchoolTransferred s => ("active", null, null, s.ToUrn, s.On),
+                        W1Completed c => (c.Outcome, null, null, null, c.On),
+                        _ => throw new InvalidOperationException($"W1 has no {e.TypeName}"),
+                    };
+                    context.Enqueue(
+                        """
+                        UPDATE w1_teacher_status SET status = $2, lead_provider = coalesce($3, lead_provider), mentor_id = coalesce($4, mentor_id),
+                            school_urn = coalesce($5, school_urn), version = $6, last_seq = $7, updated_on = $8 WHERE teacher_id = $1
+                        """,
+                        e.StreamId, status, provider, mentor, urn, e.Version, e.Sequence, on);
+                    break;
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+}
