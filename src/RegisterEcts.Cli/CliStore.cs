@@ -5,7 +5,7 @@ namespace RegisterEcts.Cli;
 /// <summary>The store the CLI works on: the same connection string and schema settings as the API.</summary>
 internal static class CliStore
 {
-    public static EventStore.EventStore Open()
+    public static PostgresEventStore Open()
     {
         var connectionString = Environment.GetEnvironmentVariable("ConnectionStrings__RegisterEcts");
         if (string.IsNullOrWhiteSpace(connectionString))

@@ -5,5 +5,15 @@ var root = new RootCommand("rects: operate RegisterEcts (schema, projections, se
 {
     DbCommands.Create(),
     ProjectionCommands.Create(),
+    SeedCommands.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception ex) when (ex is InvalidOperationException or Npgsql.NpgsqlException or FileNotFoundException or System.Text.Json.JsonException)
+{
+    // Operators need the reason, not a stack trace.
+    Console.Error.WriteLine($"rects: {ex.Message}");
+    return 1;
+}

@@ -104,15 +104,25 @@ public sealed class PostgresEventStore : IAsyncDisposable
             if (key is null) asRead[n] = body.Deserialize(registration.Type, EventTypeRegistry.JsonOptions)!;
         }
 
-        await using var conn = await DataSource.OpenConnectionAsync(ct);
+        // One round trip when every version is known up front (exact expected versions) and no inline
+        // projection needs what only the server knows (sequence, recorded_at) or reads in the transaction:
+        // BEGIN, the events, the projections' writes and COMMIT travel together. Otherwise two: the
+        // events first, then the projections see them as written.
+        var pipelined = streams.All(s => s.Expected.Value >= 0) && _options.InlineProjections.All(p => !p.NeedsWrittenEvents);
         var recorded = new RecordedEvent[eventCount];
+        for (int i = 0, k = 0; i < streams.Count; i++)
+        for (var j = 0; j < streams[i].Events.Count; j++, k++)
+            recorded[k] = new RecordedEvent(0, eventIds[k], streams[i].StreamId, streams[i].StreamType,
+                pipelined ? streams[i].Expected.Value + j + 1 : 0, eventTypes[k], asRead[k], metadata, default);
+
+        await using var conn = await DataSource.OpenConnectionAsync(ct);
         try
         {
-            var conflicts = new List<StreamConflictException>();
+            var context2 = new ProjectionContext(conn);
             await using (var batch = new NpgsqlBatch(conn))
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT kind, stream_id, version, seq, recorded_at FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT stream_id, version, seq, recorded_at FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                 {
                     Parameters =
                     {
@@ -128,47 +138,45 @@ public sealed class PostgresEventStore : IAsyncDisposable
                         new() { Value = metadatas, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
                     },
                 });
+                if (pipelined)
+                {
+                    foreach (var projection in _options.InlineProjections)
+                        await projection.ApplyAsync(recorded, context2, ct);
+                    foreach (var command in context2.Commands) batch.BatchCommands.Add(command);
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                }
                 await using var reader = await batch.ExecuteReaderAsync(ct);
                 var next = 0;
+                // Read every result to the end: a failed projection write or COMMIT surfaces only there.
                 do
                 {
                     while (await reader.ReadAsync(ct))
                     {
-                        var streamId = reader.GetGuid(1);
-                        var stream = streams.First(s => s.StreamId == streamId);
-                        if (reader.GetString(0) == "conflict")
-                        {
-                            conflicts.Add(new StreamConflictException(streamId, stream.Expected, reader.GetInt64(2)));
-                            continue;
-                        }
-                        // Rows come back in insertion order, which is the order the events were given.
-                        recorded[next] = new RecordedEvent(reader.GetInt64(3), eventIds[next], streamId, stream.StreamType, reader.GetInt64(2),
-                            eventTypes[next], asRead[next], metadata, reader.GetFieldValue<DateTimeOffset>(4));
+                        // Only es_append returns rows, in insertion order, which is the order the events were given.
+                        recorded[next] = recorded[next] with { Version = reader.GetInt64(1), Sequence = reader.GetInt64(2), RecordedAt = reader.GetFieldValue<DateTimeOffset>(3) };
                         next++;
                     }
                 } while (await reader.NextResultAsync(ct));
             }
 
-            if (conflicts.Count > 0)
+            if (!pipelined)
             {
-                await RollbackAsync(conn);
-                EventStoreTelemetry.Conflicts.Add(1);
-                activity?.SetStatus(ActivityStatusCode.Error, "conflict");
-                throw conflicts[0];
-            }
-
-            var context2 = new ProjectionContext(conn);
-            foreach (var projection in _options.InlineProjections)
-                await projection.ApplyAsync(recorded, context2, ct);
-
-            await using (var commit = new NpgsqlBatch(conn))
-            {
+                foreach (var projection in _options.InlineProjections)
+                    await projection.ApplyAsync(recorded, context2, ct);
+                await using var commit = new NpgsqlBatch(conn);
                 foreach (var command in context2.Commands) commit.BatchCommands.Add(command);
                 commit.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
                 await commit.ExecuteNonQueryAsync(ct);
             }
         }
-        catch (Exception ex) when (ex is not StreamConflictException)
+        catch (PostgresException ex) when (ex.SqlState == StreamMoved)
+        {
+            await RollbackAsync(conn);
+            EventStoreTelemetry.Conflicts.Add(1);
+            activity?.SetStatus(ActivityStatusCode.Error, "conflict");
+            throw await ConflictAsync(conn, streams, ct);
+        }
+        catch (Exception ex)
         {
             await RollbackAsync(conn);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
@@ -280,6 +288,23 @@ public sealed class PostgresEventStore : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+
+    /// <summary>SQLSTATE es_append raises when a stream is not at its expected version (nothing was written).</summary>
+    private const string StreamMoved = "ES002";
+
+    /// <summary>
+    /// Builds the conflict from values we hold plus the versions read back, never from error text: the
+    /// first stream whose version is not the one expected.
+    /// </summary>
+    private static async Task<StreamConflictException> ConflictAsync(NpgsqlConnection conn, IReadOnlyList<StreamAppend> streams, CancellationToken ct)
+    {
+        var actual = new Dictionary<Guid, long>();
+        await using (var cmd = new NpgsqlCommand("SELECT id, version FROM es_streams WHERE id = ANY($1)", conn) { Parameters = { new() { Value = streams.Select(s => s.StreamId).ToArray() } } })
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) actual[reader.GetGuid(0)] = reader.GetInt64(1);
+        var moved = streams.FirstOrDefault(s => s.Expected.Value >= 0 && s.Expected.Value != actual.GetValueOrDefault(s.StreamId)) ?? streams[0];
+        return new StreamConflictException(moved.StreamId, moved.Expected, actual.GetValueOrDefault(moved.StreamId));
+    }
 
     private async Task<Dictionary<Guid, byte[]?>> KeysForWriteAsync(Guid[] subjects, CancellationToken ct)
     {

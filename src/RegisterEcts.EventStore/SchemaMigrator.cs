@@ -9,11 +9,16 @@ namespace RegisterEcts.EventStore;
 /// </summary>
 public sealed record Migration(string Name, string Sql)
 {
-    /// <summary>Every embedded resource of <paramref name="assembly"/> ending in .sql whose name starts with <paramref name="prefix"/>.</summary>
+    /// <summary>
+    /// Every embedded resource of <paramref name="assembly"/> ending in .sql whose name starts with
+    /// <paramref name="prefix"/>, ordered by file name: a feature keeps its scripts in its own folder, and
+    /// the number each file name starts with (0001_…) sets the order across folders.
+    /// </summary>
     public static IEnumerable<Migration> FromAssembly(Assembly assembly, string prefix, string scope) =>
         assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
+            .OrderBy(n => n[(n.LastIndexOfAny(['/', '\\']) + 1)..], StringComparer.Ordinal)
+            .ThenBy(n => n, StringComparer.Ordinal)
             .Select(n =>
             {
                 using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);

@@ -62,7 +62,7 @@ public sealed class TeacherStatusProjection : IProjection
     public const string Sql = """
         CREATE TABLE w1_teacher_status (
             teacher_id uuid PRIMARY KEY, trn text, status text NOT NULL, lead_provider text, mentor_id uuid, school_urn text,
-            declarations int NOT NULL DEFAULT 0, last_declaration text, version bigint NOT NULL, last_seq bigint NOT NULL,
+            declarations int NOT NULL DEFAULT 0, last_declaration text, version bigint NOT NULL, recorded_at timestamptz NOT NULL,
             updated_on date NOT NULL, notes text NOT NULL);
         """;
 
@@ -71,6 +71,9 @@ public sealed class TeacherStatusProjection : IProjection
 
     public string Name => "w1_teacher_status";
 
+    // It needs versions and the time of recording (SQL now()), never the sequence: one round trip per append.
+    public bool NeedsWrittenEvents => false;
+
     public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
     {
         foreach (var e in events)
@@ -78,12 +81,12 @@ public sealed class TeacherStatusProjection : IProjection
             switch (e.Data)
             {
                 case W1Registered r:
-                    context.Enqueue("INSERT INTO w1_teacher_status (teacher_id, trn, status, version, last_seq, updated_on, notes) VALUES ($1, $2, 'registered', $3, $4, $5, $6)",
-                        r.TeacherId, r.Trn, e.Version, e.Sequence, r.On, Notes);
+                    context.Enqueue("INSERT INTO w1_teacher_status (teacher_id, trn, status, version, recorded_at, updated_on, notes) VALUES ($1, $2, 'registered', $3, now(), $4, $5)",
+                        r.TeacherId, r.Trn, e.Version, r.On, Notes);
                     break;
                 case W1Declared d:
-                    context.Enqueue("UPDATE w1_teacher_status SET declarations = declarations + 1, last_declaration = $2, version = $3, last_seq = $4, updated_on = $5 WHERE teacher_id = $1",
-                        d.TeacherId, d.DeclarationType, e.Version, e.Sequence, d.On);
+                    context.Enqueue("UPDATE w1_teacher_status SET declarations = declarations + 1, last_declaration = $2, version = $3, recorded_at = now(), updated_on = $4 WHERE teacher_id = $1",
+                        d.TeacherId, d.DeclarationType, e.Version, d.On);
                     break;
                 default:
                     var (status, provider, mentor, urn, on) = e.Data switch
@@ -99,9 +102,9 @@ public sealed class TeacherStatusProjection : IProjection
                     context.Enqueue(
                         """
                         UPDATE w1_teacher_status SET status = $2, lead_provider = coalesce($3, lead_provider), mentor_id = coalesce($4, mentor_id),
-                            school_urn = coalesce($5, school_urn), version = $6, last_seq = $7, updated_on = $8 WHERE teacher_id = $1
+                            school_urn = coalesce($5, school_urn), version = $6, recorded_at = now(), updated_on = $7 WHERE teacher_id = $1
                         """,
-                        e.StreamId, status, provider, mentor, urn, e.Version, e.Sequence, on);
+                        e.StreamId, status, provider, mentor, urn, e.Version, on);
                     break;
             }
         }

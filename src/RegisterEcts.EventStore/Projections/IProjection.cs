@@ -16,6 +16,15 @@ public interface IProjection
     int Version => 1;
 
     /// <summary>
+    /// Inline only. True (the default) when the projection reads <see cref="RecordedEvent.Sequence"/> or
+    /// <see cref="RecordedEvent.RecordedAt"/>, or reads through the connection: it then runs after the events
+    /// are written. When no inline projection needs that and every expected version is exact, the store sends
+    /// the events, the projections' writes and the commit in one round trip; the projections then see
+    /// versions but Sequence 0 and a default RecordedAt (use SQL now() for the time of recording).
+    /// </summary>
+    bool NeedsWrittenEvents => true;
+
+    /// <summary>
     /// Applies a batch of events, in order. Reads may use <see cref="ProjectionContext.Connection"/>
     /// (inside the transaction); writes go through <see cref="ProjectionContext.Enqueue(string, object?[])"/>
     /// so they travel in one round trip with the commit.

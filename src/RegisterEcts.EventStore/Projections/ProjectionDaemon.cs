@@ -5,6 +5,8 @@ using NpgsqlTypes;
 namespace RegisterEcts.EventStore.Projections;
 
 /// <summary>Where an async projection stands.</summary>
+/// <param name="Lag">Committed events not applied yet, counted up to <see cref="ProjectionDaemon.LagCountLimit"/>.</param>
+/// <param name="ErrorSequence">The first event of the batch that failed, while paused.</param>
 public sealed record ProjectionStatus(string Name, int CodeVersion, int StoredVersion, long LastSequence, string State, string? Error, long? ErrorSequence, long Lag);
 
 /// <summary>
@@ -17,6 +19,12 @@ public sealed record ProjectionStatus(string Name, int CodeVersion, int StoredVe
 public sealed class ProjectionDaemon(PostgresEventStore store, int batchSize = 500)
 {
     private const string ProgressMoved = "ES001";
+
+    /// <summary>
+    /// Lag is counted exactly up to this many events: health probes ask often, and counting a
+    /// projection that is millions behind would make the probe itself the load.
+    /// </summary>
+    public const long LagCountLimit = 100_000;
 
     /// <summary>Runs until cancelled, polling when there is nothing to do.</summary>
     public async Task RunAsync(TimeSpan idleDelay, CancellationToken ct)
@@ -111,10 +119,11 @@ public sealed class ProjectionDaemon(PostgresEventStore store, int batchSize = 5
         await using var cmd = store.DataSource.CreateCommand(
             """
             SELECT p.name, p.version, p.last_seq, p.status, p.error, p.error_seq,
-                   (SELECT count(*) FROM es_events e WHERE (e.tx_id, e.seq) > (p.last_tx, p.last_seq))
+                   (SELECT count(*) FROM (SELECT 1 FROM es_events e WHERE (e.tx_id, e.seq) > (p.last_tx, p.last_seq) LIMIT $2) behind)
             FROM es_projection_progress p WHERE p.name = ANY($1) ORDER BY p.name
             """);
         cmd.Parameters.Add(new() { Value = store.AsyncProjections.Select(p => p.Name).ToArray() });
+        cmd.Parameters.Add(new() { Value = LagCountLimit });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

@@ -60,7 +60,7 @@ CREATE TABLE es_projection_progress (
 --   * a conflict is reported before any sequence number is drawn (no holes from losers);
 --   * within a stream, a later version always has a later transaction id, which lets the daemon
 --     order by (tx_id, seq) without ever reordering a stream.
--- Returns one row per conflicting stream (kind 'conflict', nothing written), or one row per event.
+-- Raises ES002 when a stream is not at its expected version (nothing written); returns one row per event.
 -- Tables are schema-qualified rather than bound with SET search_path: a SET clause on a function
 -- makes every call replan its statements, which tripled the cost of an append.
 CREATE FUNCTION __schema__.es_append(
@@ -74,7 +74,7 @@ CREATE FUNCTION __schema__.es_append(
     p_event_types   text[],
     p_data          jsonb[],
     p_metadata      jsonb[]
-) RETURNS TABLE (kind text, stream_id uuid, version bigint, seq bigint, recorded_at timestamptz)
+) RETURNS TABLE (stream_id uuid, version bigint, seq bigint, recorded_at timestamptz)
 LANGUAGE plpgsql
 AS $$
 #variable_conflict use_column
@@ -83,7 +83,6 @@ DECLARE
     v_key      bigint;
     v_current  bigint[] := '{}';
     v_actual   bigint;
-    v_conflict boolean := false;
     i          int;
 BEGIN
     IF v_streams = 1 THEN
@@ -99,16 +98,13 @@ BEGIN
     FOR i IN 1 .. v_streams LOOP
         SELECT s.version INTO v_actual FROM __schema__.es_streams s WHERE s.id = p_stream_ids[i];
         v_actual := coalesce(v_actual, 0);
-        v_current := v_current || v_actual;
         IF p_expected[i] >= 0 AND v_actual <> p_expected[i] THEN
-            v_conflict := true;
-            kind := 'conflict'; stream_id := p_stream_ids[i]; version := v_actual; seq := NULL; recorded_at := now();
-            RETURN NEXT;
+            -- Raised, not returned: a pipelined caller has already queued its projection writes and
+            -- COMMIT behind this call, and an error is what stops them. The caller reads the versions back.
+            RAISE EXCEPTION USING ERRCODE = 'ES002', MESSAGE = 'stream is not at the expected version';
         END IF;
+        v_current := v_current || v_actual;
     END LOOP;
-    IF v_conflict THEN
-        RETURN;
-    END IF;
 
     FOR i IN 1 .. v_streams LOOP
         IF v_current[i] = 0 THEN
@@ -123,7 +119,7 @@ BEGIN
     INSERT INTO __schema__.es_events AS ev (seq, id, stream_id, version, type, data, metadata)
     SELECT nextval('__schema__.es_events_seq'), e.id, p_stream_ids[e.si], v_current[e.si] + e.off, e.type, e.data, e.meta
     FROM unnest(p_event_stream, p_event_offset, p_event_ids, p_event_types, p_data, p_metadata) AS e(si, off, id, type, data, meta)
-    RETURNING 'event'::text, ev.stream_id, ev.version, ev.seq, ev.recorded_at;
+    RETURNING ev.stream_id, ev.version, ev.seq, ev.recorded_at;
 END;
 $$;
 
