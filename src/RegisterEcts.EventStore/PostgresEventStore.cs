@@ -248,6 +248,12 @@ public sealed class PostgresEventStore : IAsyncDisposable
             "e.tx_id < pg_snapshot_xmin(pg_current_snapshot()) AND (e.tx_id, e.seq) > ($1, $2) ORDER BY e.tx_id, e.seq LIMIT $3",
             [new NpgsqlParameter { Value = afterTx, NpgsqlDbType = NpgsqlDbType.Xid8 }, new NpgsqlParameter { Value = afterSequence }, new NpgsqlParameter { Value = pageSize }], ct);
 
+    /// <summary>Every event visible to the caller's snapshot after (tx, seq), in (tx, seq) order: for rebuilds inside one snapshot.</summary>
+    internal async Task<IReadOnlyList<(RecordedEvent Event, ulong Tx)>> ReadPageAfterAsync(NpgsqlConnection conn, ulong afterTx, long afterSequence, int pageSize, CancellationToken ct) =>
+        await ReadPageAsync(conn,
+            "(e.tx_id, e.seq) > ($1, $2) ORDER BY e.tx_id, e.seq LIMIT $3",
+            [new NpgsqlParameter { Value = afterTx, NpgsqlDbType = NpgsqlDbType.Xid8 }, new NpgsqlParameter { Value = afterSequence }, new NpgsqlParameter { Value = pageSize }], ct);
+
     private async Task<List<(RecordedEvent Event, ulong Tx)>> ReadPageAsync(NpgsqlConnection conn, string where, NpgsqlParameter[] parameters, CancellationToken ct)
     {
         var rows = new List<(long Seq, Guid Id, Guid StreamId, string StreamType, long Version, string Type, string Data, string Metadata, DateTimeOffset RecordedAt, ulong Tx)>();

@@ -72,6 +72,21 @@ public class when_the_daemon_runs_async_projections : StoreFixture
         foreach (var id in ids) (await Versions(id)).ShouldBe([1L, 2L]);
     }
 
+    [Fact]
+    public async Task after_a_rebuild_the_daemon_carries_on_from_where_the_rebuild_stopped()
+    {
+        var id = Guid.CreateVersion7();
+        await Store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, [Registered(id), Training(id)], Context);
+        var daemon = new ProjectionDaemon(Store);
+        await daemon.CatchUpAsync();
+
+        await new ProjectionRebuilder(Store).RebuildAsync(Store.AsyncProjections.First(p => p.Name == "teacher_status"));
+        await Store.AppendAsync(id, "teacher", ExpectedVersion.Exactly(2), [new Deferred(id, "other", new DateOnly(2026, 1, 1))], Context);
+        await daemon.CatchUpAsync();
+
+        (await Versions(id)).ShouldBe([1L, 2L, 3L]);
+    }
+
     private async Task<long[]?> Versions(Guid id)
     {
         await using var cmd = Store.DataSource.CreateCommand("SELECT versions FROM teacher_status WHERE teacher_id = $1");

@@ -18,6 +18,8 @@ public sealed class TeacherStatusProjection(string name = "teacher_status") : IP
 
     public string Name => name;
 
+    public IReadOnlyList<string> Tables => ["teacher_status"];
+
     public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
     {
         foreach (var e in events)

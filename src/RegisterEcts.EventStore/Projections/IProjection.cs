@@ -24,6 +24,9 @@ public interface IProjection
     /// </summary>
     bool NeedsWrittenEvents => true;
 
+    /// <summary>The tables this projection owns: emptied before a rebuild replays every event into them.</summary>
+    IReadOnlyList<string> Tables => [];
+
     /// <summary>
     /// Applies a batch of events, in order. Reads may use <see cref="ProjectionContext.Connection"/>
     /// (inside the transaction); writes go through <see cref="ProjectionContext.Enqueue(string, object?[])"/>

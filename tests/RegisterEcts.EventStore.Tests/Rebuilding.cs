@@ -1,0 +1,97 @@
+using RegisterEcts.EventStore.Projections;
+using RegisterEcts.Testing;
+using static RegisterEcts.EventStore.Tests.TestEvents;
+
+namespace RegisterEcts.EventStore.Tests;
+
+public class when_a_projection_is_rebuilt_offline : StoreFixture
+{
+    private readonly TeacherStatusProjection _projection = new();
+
+    protected override void Configure(EventStoreOptions options)
+    {
+        TestEvents.Register(options);
+        options.Migrations.Add(new Migration("tests/0001_teacher_status", TeacherStatusProjection.Table));
+        options.InlineProjections.Add(_projection);
+    }
+
+    [Fact]
+    public async Task the_rebuilt_table_equals_the_one_built_inline_and_progress_is_reported()
+    {
+        await AppendCareers(40);
+        var before = await Snapshot();
+        await using (var corrupt = Store.DataSource.CreateCommand("UPDATE teacher_status SET status = 'wrong'")) await corrupt.ExecuteNonQueryAsync();
+
+        var reports = new List<RebuildProgress>();
+        var replayed = await new ProjectionRebuilder(Store, batchSize: 25).RebuildAsync(_projection, new SyncProgress(reports.Add));
+
+        replayed.ShouldBe(120);
+        (await Snapshot()).ShouldBe(before);
+        reports.Count.ShouldBeGreaterThan(4);
+        reports[^1].Done.ShouldBe(120);
+        reports.Select(r => r.Done).ShouldBeInOrder();
+    }
+
+    [Fact]
+    public async Task appends_during_the_rebuild_wait_and_end_up_in_the_table()
+    {
+        var ids = await AppendCareers(200);
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            var appended = 0;
+            for (var i = 0; !stop.IsCancellationRequested; i++, appended++)
+            {
+                var id = ids[i % ids.Count];
+                await Store.AppendAsync(id, "teacher", ExpectedVersion.Any, [new Resumed(id, new DateOnly(2026, 3, 1))], Context);
+            }
+            return appended;
+        });
+
+        await Task.Delay(50);
+        await new ProjectionRebuilder(Store, batchSize: 50).RebuildAsync(_projection);
+        await Task.Delay(50);
+        await stop.CancelAsync();
+        (await writer).ShouldBeGreaterThan(0);
+
+        // Whatever interleaving happened, the table must equal a replay of everything committed.
+        var live = await Snapshot();
+        await new ProjectionRebuilder(Store).RebuildAsync(_projection);
+        (await Snapshot()).ShouldBe(live);
+    }
+
+    [Fact]
+    public async Task a_projection_without_tables_is_refused()
+    {
+        await using var store = CreateStore(o => o.InlineProjections.Add(new FailingProjection(_ => false)));
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => new ProjectionRebuilder(store).RebuildAsync(store.InlineProjections[^1]));
+        error.Message.ShouldContain("declares no tables");
+    }
+
+    private async Task<List<Guid>> AppendCareers(int count)
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < count; i++)
+        {
+            var id = Guid.CreateVersion7();
+            ids.Add(id);
+            await Store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, [Registered(id), Training(id), new Deferred(id, "other", new DateOnly(2026, 1, 1))], Context);
+        }
+        return ids;
+    }
+
+    private async Task<List<string>> Snapshot()
+    {
+        var rows = new List<string>();
+        await using var cmd = Store.DataSource.CreateCommand("SELECT teacher_id, name, status, version, last_seq, versions FROM teacher_status ORDER BY teacher_id");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            rows.Add($"{reader.GetGuid(0)}|{reader.GetString(1)}|{reader.GetString(2)}|{reader.GetInt64(3)}|{reader.GetInt64(4)}|{string.Join(',', reader.GetFieldValue<long[]>(5))}");
+        return rows;
+    }
+
+    private sealed class SyncProgress(Action<RebuildProgress> report) : IProgress<RebuildProgress>
+    {
+        public void Report(RebuildProgress value) => report(value);
+    }
+}
