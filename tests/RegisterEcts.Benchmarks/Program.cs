@@ -42,15 +42,26 @@ foreach (var writers in new[] { 1, 8 })
     Console.WriteLine(comparison);
 }
 
+// W2 and W3 run on the W1 data set, appended once more by 8 writers (the raw runs emptied it).
+await W1Append.RunAsync(store, streams, 8);
+var (rebuild, copy) = await W2W3.RebuildAsync(store, options.InlineProjections[0]);
+var w2 = new Comparison("W2 rebuild (warm)", "events/s", rebuild, "raw binary COPY", "rows/s", copy);
+results.Add(w2);
+Console.WriteLine(w2);
+var (fold, row) = await W2W3.ReadAsync(store, quick ? 2_000 : 10_000);
+Console.WriteLine($"W3 read: fold a 10-event stream {fold} | load its projected row {row}");
+
 Console.WriteLine();
 Console.WriteLine("| workload | ours | raw PostgreSQL | ratio |");
 Console.WriteLine("|---|---|---|---|");
 foreach (var c in results)
     Console.WriteLine($"| {c.Ours} | {c.OursValue:N0} {c.OursUnit} | {c.RawValue:N0} {c.RawUnit} ({c.Raw}) | {c.Ratio:0.00} |");
+Console.WriteLine($"| W3 read: fold a 10-event stream | {fold} | | |");
+Console.WriteLine($"| W3 read: load the projected row | {row} | | |");
 
 Directory.CreateDirectory("BenchmarkResults");
 var file = Path.Combine("BenchmarkResults", $"bench-{DateTime.UtcNow:yyyyMMddTHHmmss}.json");
-await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { machine, quick, streams, runs, results }, new JsonSerializerOptions { WriteIndented = true }));
+await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { machine, quick, streams, runs, results, w3 = new { fold, row } }, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine();
 Console.WriteLine($"written: {Path.GetFullPath(file)}");
 return 0;

@@ -1,3 +1,5 @@
+using Npgsql;
+using NpgsqlTypes;
 using RegisterEcts.EventStore;
 using RegisterEcts.EventStore.Projections;
 
@@ -71,8 +73,14 @@ public sealed class TeacherStatusProjection : IProjection
 
     public string Name => "w1_teacher_status";
 
-    // It needs versions and the time of recording (SQL now()), never the sequence: one round trip per append.
+    // It needs versions and the time of recording, never the sequence: one round trip per append.
     public bool NeedsWrittenEvents => false;
+
+    public IReadOnlyList<string> Tables => ["w1_teacher_status"];
+
+    // Inline, the time of recording is the transaction's (now()); in a rebuild it is the event's own.
+    private static NpgsqlParameter RecordedAt(RecordedEvent e) =>
+        new() { Value = e.RecordedAt == default ? DBNull.Value : e.RecordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
     {
@@ -81,12 +89,12 @@ public sealed class TeacherStatusProjection : IProjection
             switch (e.Data)
             {
                 case W1Registered r:
-                    context.Enqueue("INSERT INTO w1_teacher_status (teacher_id, trn, status, version, recorded_at, updated_on, notes) VALUES ($1, $2, 'registered', $3, now(), $4, $5)",
-                        r.TeacherId, r.Trn, e.Version, r.On, Notes);
+                    context.Enqueue("INSERT INTO w1_teacher_status (teacher_id, trn, status, version, recorded_at, updated_on, notes) VALUES ($1, $2, 'registered', $3, coalesce($6, now()), $4, $5)",
+                        r.TeacherId, r.Trn, e.Version, r.On, Notes, RecordedAt(e));
                     break;
                 case W1Declared d:
-                    context.Enqueue("UPDATE w1_teacher_status SET declarations = declarations + 1, last_declaration = $2, version = $3, recorded_at = now(), updated_on = $4 WHERE teacher_id = $1",
-                        d.TeacherId, d.DeclarationType, e.Version, d.On);
+                    context.Enqueue("UPDATE w1_teacher_status SET declarations = declarations + 1, last_declaration = $2, version = $3, recorded_at = coalesce($5, now()), updated_on = $4 WHERE teacher_id = $1",
+                        d.TeacherId, d.DeclarationType, e.Version, d.On, RecordedAt(e));
                     break;
                 default:
                     var (status, provider, mentor, urn, on) = e.Data switch
@@ -102,9 +110,9 @@ public sealed class TeacherStatusProjection : IProjection
                     context.Enqueue(
                         """
                         UPDATE w1_teacher_status SET status = $2, lead_provider = coalesce($3, lead_provider), mentor_id = coalesce($4, mentor_id),
-                            school_urn = coalesce($5, school_urn), version = $6, recorded_at = now(), updated_on = $7 WHERE teacher_id = $1
+                            school_urn = coalesce($5, school_urn), version = $6, recorded_at = coalesce($8, now()), updated_on = $7 WHERE teacher_id = $1
                         """,
-                        e.StreamId, status, provider, mentor, urn, e.Version, on);
+                        e.StreamId, status, provider, mentor, urn, e.Version, on, RecordedAt(e));
                     break;
             }
         }

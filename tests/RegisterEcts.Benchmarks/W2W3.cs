@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+using RegisterEcts.EventStore;
+using RegisterEcts.EventStore.Projections;
+
+namespace RegisterEcts.Benchmarks;
+
+/// <summary>
+/// W2 rebuild: replay the W1 data set into its projection (warm process), beside binary COPY of as many
+/// rows of similar width. W3 read: random streams, one client: fold a stream live, load its projected row.
+/// </summary>
+public static class W2W3
+{
+    public static async Task<(double Ours, double Raw)> RebuildAsync(PostgresEventStore store, IProjection projection)
+    {
+        var rebuilder = new ProjectionRebuilder(store);
+        await rebuilder.RebuildAsync(projection); // warm-up
+        var watch = Stopwatch.StartNew();
+        var events = await rebuilder.RebuildAsync(projection);
+        var ours = events / watch.Elapsed.TotalSeconds;
+
+        await using var conn = await store.DataSource.OpenConnectionAsync();
+        await using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS raw_copy (LIKE w1_teacher_status INCLUDING DEFAULTS INCLUDING INDEXES); TRUNCATE raw_copy", conn))
+            await create.ExecuteNonQueryAsync();
+        var notes = new string('n', 330);
+        watch.Restart();
+        await using (var importer = await conn.BeginBinaryImportAsync(
+            "COPY raw_copy (teacher_id, trn, status, lead_provider, version, recorded_at, updated_on, notes) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < events; i++)
+            {
+                await importer.StartRowAsync();
+                await importer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                await importer.WriteAsync("1234567", NpgsqlDbType.Text);
+                await importer.WriteAsync("active", NpgsqlDbType.Text);
+                await importer.WriteAsync("ambition-institute", NpgsqlDbType.Text);
+                await importer.WriteAsync((long)i, NpgsqlDbType.Bigint);
+                await importer.WriteAsync(DateTimeOffset.UtcNow, NpgsqlDbType.TimestampTz);
+                await importer.WriteAsync(new DateOnly(2025, 9, 1), NpgsqlDbType.Date);
+                await importer.WriteAsync(notes, NpgsqlDbType.Text);
+            }
+            await importer.CompleteAsync();
+        }
+        var raw = events / watch.Elapsed.TotalSeconds;
+        return (ours, raw);
+    }
+
+    public static async Task<(Percentiles Fold, Percentiles Row)> ReadAsync(PostgresEventStore store, int samples)
+    {
+        var ids = new List<Guid>();
+        await using (var cmd = store.DataSource.CreateCommand("SELECT id FROM es_streams ORDER BY random() LIMIT $1"))
+        {
+            cmd.Parameters.Add(new() { Value = samples });
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+        }
+
+        var fold = new List<double>();
+        var row = new List<double>();
+        foreach (var id in ids.Take(200)) await Fold(store, id); // warm-up
+        foreach (var id in ids)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await Fold(store, id);
+            fold.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        await using var conn = await store.DataSource.OpenConnectionAsync();
+        foreach (var id in ids)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await using var cmd = new NpgsqlCommand("SELECT * FROM w1_teacher_status WHERE teacher_id = $1", conn) { Parameters = { new() { Value = id } } };
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) { }
+            row.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        return (Percentiles.Of(fold), Percentiles.Of(row));
+    }
+
+    private static async Task<int> Fold(PostgresEventStore store, Guid id)
+    {
+        var slice = await store.ReadStreamAsync(id);
+        return slice.Events.Aggregate(0, (declarations, e) => e.Data is W1Declared ? declarations + 1 : declarations);
+    }
+}
+
+public sealed record Percentiles(double P50, double P99)
+{
+    public static Percentiles Of(List<double> values)
+    {
+        values.Sort();
+        return new(values[values.Count / 2], values[Math.Min(values.Count - 1, (int)(values.Count * 0.99))]);
+    }
+
+    public override string ToString() => $"p50 {P50:0.000} ms, p99 {P99:0.000} ms";
+}
