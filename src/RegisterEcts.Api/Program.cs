@@ -1,5 +1,9 @@
 using RegisterEcts.Api;
+using RegisterEcts.Api.AppropriateBodies;
 using RegisterEcts.Api.Health;
+using RegisterEcts.Api.Http;
+using RegisterEcts.Api.Reference;
+using RegisterEcts.Api.Schools;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegisterEcts();
@@ -7,8 +11,14 @@ builder.AddRegisterEcts();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseMiddleware<IdempotencyMiddleware>();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealthEndpoints();
+app.MapReferenceEndpoints();
+app.MapSchoolEndpoints();
+app.MapAppropriateBodyEndpoints();
 
 app.Run();
 

@@ -6,6 +6,8 @@ var root = new RootCommand("rects: operate RegisterEcts (schema, projections, se
     DbCommands.Create(),
     ProjectionCommands.Create(),
     SeedCommands.Create(),
+    TokenCommands.Create(),
+    ImportCommands.Create(),
 };
 try
 {

@@ -3,6 +3,10 @@ using RegisterEcts.Partnerships;
 using RegisterEcts.Reference;
 using RegisterEcts.Schools;
 using RegisterEcts.Teachers;
+using RegisterEcts.Teachers.AtSchoolPeriods;
+using RegisterEcts.Teachers.TrnIndex;
+using RegisterEcts.Schools.SchoolDirectory;
+using RegisterEcts.Partnerships.PartnershipList;
 
 namespace RegisterEcts;
 
@@ -25,5 +29,8 @@ public static class RegisterEctsStore
     {
         TeacherEvents.Register(SchoolEvents.Register(PartnershipEvents.Register(ReferenceEvents.Register(options.Events))));
         options.Migrations.AddRange(Migration.FromAssembly(typeof(RegisterEctsStore).Assembly, "", "registerects"));
+        // Inline: the uniqueness and period rules these tables enforce must hold at commit.
+        options.InlineProjections.AddRange([
+            new TrnIndexProjection(), new SchoolDirectoryProjection(), new PartnershipListProjection(), new AtSchoolPeriodsProjection()]);
     }
 }

@@ -17,7 +17,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("RegisterEcts:MigrateOnStart", "true");
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    /// <summary>Derived fixtures seed their world here; the host (and its migrations) start on first use.</summary>
+    public virtual Task InitializeAsync() => Task.CompletedTask;
 
     async Task IAsyncLifetime.DisposeAsync()
     {
