@@ -25,6 +25,7 @@ dotnet build src/RegisterEcts.Api -c "$config"
 rects() { dotnet run --no-build -c "$config" --project src/RegisterEcts.Cli -- "$@"; }
 rects db migrate
 rects seed reference
+rects import gias --schools samples/gias/schools.csv --links samples/gias/links.csv
 
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 echo "run.sh: starting the API on http://127.0.0.1:5080 (Ctrl-C stops it; PostgreSQL keeps running)" >&2
