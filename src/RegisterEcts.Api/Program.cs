@@ -4,6 +4,7 @@ using RegisterEcts.Api.Health;
 using RegisterEcts.Api.Http;
 using RegisterEcts.Api.Reference;
 using RegisterEcts.Api.Schools;
+using RegisterEcts.Api.Support;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegisterEcts();
@@ -19,6 +20,7 @@ app.MapHealthEndpoints();
 app.MapReferenceEndpoints();
 app.MapSchoolEndpoints();
 app.MapAppropriateBodyEndpoints();
+app.MapSupportEndpoints();
 
 app.Run();
 
