@@ -17,6 +17,8 @@ public static class World
     public static readonly Guid Partner = Guid.Parse("00000000-0000-0000-0000-00000000d001");
     public static readonly Guid Body = Guid.Parse("00000000-0000-0000-0000-00000000b001");
     public static readonly Guid ClosedBody = Guid.Parse("00000000-0000-0000-0000-00000000b002");
+    public static readonly Guid NationalBody = Guid.Parse("00000000-0000-0000-0000-00000000b003");
+    public static readonly Guid CountyBody = Guid.Parse("00000000-0000-0000-0000-00000000b004");
 
     public static readonly Guid Oak = Guid.Parse("00000000-0000-0000-0000-00000000c001");
     public static readonly Guid Elm = Guid.Parse("00000000-0000-0000-0000-00000000c002");
@@ -44,6 +46,8 @@ public static class World
             new DeliveryPartnerRegistered(Partner, "North Teaching Hub"),
             new AppropriateBodyRegistered(Body, "South Hub", AppropriateBodyType.TeachingSchoolHub, true),
             new AppropriateBodyRegistered(ClosedBody, "Old Hub", AppropriateBodyType.TeachingSchoolHub, false),
+            new AppropriateBodyRegistered(NationalBody, "ISTIP", AppropriateBodyType.National, true),
+            new AppropriateBodyRegistered(CountyBody, "Shire County Council", AppropriateBodyType.LocalAuthority, true),
         ];
         for (var year = 2021; year <= 2026; year++)
         {
@@ -72,9 +76,9 @@ public static class World
     public static RegisterEct NewEct(
         Guid? teacher = null, Guid? school = null, DateOnly? startedOn = null, TrainingProgramme programme = TrainingProgramme.ProviderLed,
         Guid? leadProvider = null, IReadOnlyList<SchoolPartnership>? partnerships = null, string trn = "1234567", DateOnly? today = null,
-        Guid? appropriateBody = null) =>
+        Guid? appropriateBody = null, bool independentSchool = false) =>
         new(teacher ?? Jane, trn, "Jane Doe", "jane@example.com", school ?? Oak, startedOn ?? new DateOnly(2025, 9, 1), WorkingPattern.FullTime,
-            appropriateBody ?? Body, programme, programme == TrainingProgramme.ProviderLed ? leadProvider ?? Ambition : null, partnerships ?? [], today ?? Today);
+            appropriateBody ?? Body, independentSchool, programme, programme == TrainingProgramme.ProviderLed ? leadProvider ?? Ambition : null, partnerships ?? [], today ?? Today);
 
     public static RegisterMentor NewMentor(
         Guid? teacher = null, Guid? school = null, DateOnly? startedOn = null, bool thisSchoolOnly = false, Guid? leadProvider = null,

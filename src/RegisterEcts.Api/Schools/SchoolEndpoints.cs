@@ -98,7 +98,7 @@ internal static class SchoolEndpoints
     {
         var school = await Scopes.SchoolAsync(user, store, urn, ct);
         var teacherId = await TeacherIdFor(store, body.Trn, ct);
-        var command = new RegisterEct(teacherId, body.Trn, body.Name, body.Email, school.SchoolId, body.StartedOn, body.WorkingPattern, body.AppropriateBodyId,
+        var command = new RegisterEct(teacherId, body.Trn, body.Name, body.Email, school.SchoolId, body.StartedOn, body.WorkingPattern, body.AppropriateBodyId, school.Independent,
             body.TrainingProgramme, body.LeadProviderId, await PartnershipListProjection.ForSchoolAsync(store.DataSource, school.SchoolId, ct), clock.Today);
         if (Validation.Problem(new RegisterEct.Validator(), command, FieldNames) is { } invalid) return invalid;
         var reference = await references.GetAsync(ct);

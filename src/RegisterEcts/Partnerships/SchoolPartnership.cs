@@ -11,6 +11,7 @@ public sealed record SchoolPartnership(Guid PartnershipId, Guid SchoolId, Guid L
     public static SchoolPartnership? Evolve(SchoolPartnership? state, object @event) => @event switch
     {
         SchoolPartnershipCreated e => new(e.PartnershipId, e.SchoolId, e.LeadProviderId, e.DeliveryPartnerId, e.ContractPeriodYear),
+        SchoolPartnershipRecreated e => new(e.PartnershipId, e.SchoolId, e.LeadProviderId, e.DeliveryPartnerId, e.ContractPeriodYear),
         SchoolPartnershipDeliveryPartnerChanged e when state is not null => state with { DeliveryPartnerId = e.ToDeliveryPartnerId },
         _ => state,
     };

@@ -4,7 +4,7 @@ using RegisterEcts.Shared;
 namespace RegisterEcts.Schools;
 
 /// GIAS closed the school with no successor. Finishing the periods of its teachers happens on
-/// their streams (ReportEctLeaving / ReportMentorLeaving with the closing date).
+/// their streams (CloseSchoolPeriods, sent by the GIAS import for each of them).
 public sealed record CloseSchool(Guid SchoolId, DateOnly ClosedOn)
 {
     public sealed class Validator : AbstractValidator<CloseSchool>

@@ -24,6 +24,8 @@ public sealed record GiasSchool(
 
     public bool InEngland => GiasTypes.InEngland(TypeName);
 
+    public bool Independent => GiasTypes.IsIndependent(TypeName);
+
     /// Eligible for funded (provider-led) training, as the reference service decides it.
     public bool Eligible => IsOpen && InEngland && (GiasTypes.IsEligibleType(TypeName) || (GiasTypes.IsIndependent(TypeName) && Section41Approved));
 }
@@ -185,7 +187,7 @@ public static class GiasExtract
         {
             if (!ids.TryGetValue(school.Urn, out var id))
                 ids[school.Urn] = id = newId();
-            syncs.Add(new SyncGiasSchool(id, school.Urn, school.Name, school.Eligible, school.OpenedOn ?? UnknownOpenDate, today));
+            syncs.Add(new SyncGiasSchool(id, school.Urn, school.Name, school.Eligible, school.OpenedOn ?? UnknownOpenDate, today, school.Independent));
         }
 
         var mergeCommands = new List<object>();

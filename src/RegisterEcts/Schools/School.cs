@@ -17,6 +17,7 @@ public sealed record School
     public int Urn { get; init; }
     public string Name { get; init; } = string.Empty;
     public bool Eligible { get; init; }
+    public bool Independent { get; init; }
     public SchoolStatus Status { get; init; }
     public DateOnly? ClosedOn { get; init; }
     public Guid? MergedInto { get; init; }
@@ -24,8 +25,8 @@ public sealed record School
 
     public static School Evolve(School state, object @event) => @event switch
     {
-        SchoolOpened e => state with { Id = e.SchoolId, Exists = true, Urn = e.Urn, Name = e.Name, Eligible = e.Eligible, Status = SchoolStatus.Open },
-        SchoolDetailsChanged e => state with { Name = e.Name, Eligible = e.Eligible },
+        SchoolOpened e => state with { Id = e.SchoolId, Exists = true, Urn = e.Urn, Name = e.Name, Eligible = e.Eligible, Independent = e.Independent, Status = SchoolStatus.Open },
+        SchoolDetailsChanged e => state with { Name = e.Name, Eligible = e.Eligible, Independent = e.Independent },
         SchoolUrnChanged e => state with { Urn = e.ToUrn, PreviousUrns = state.PreviousUrns.Add(e.FromUrn) },
         SchoolMerged e => state with { Status = SchoolStatus.Merged, MergedInto = e.IntoSchoolId, ClosedOn = e.MergedOn },
         SchoolClosed e => state with { Status = SchoolStatus.Closed, ClosedOn = e.ClosedOn },

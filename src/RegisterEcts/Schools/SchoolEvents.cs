@@ -2,10 +2,11 @@ using RegisterEcts.EventStore.Serialization;
 
 namespace RegisterEcts.Schools;
 
-public sealed record SchoolOpened(Guid SchoolId, int Urn, string Name, bool Eligible, DateOnly OpenedOn);
+/// Independent: a GIAS independent school type, which may choose a national appropriate body (false in events recorded before it was kept).
+public sealed record SchoolOpened(Guid SchoolId, int Urn, string Name, bool Eligible, DateOnly OpenedOn, bool Independent = false);
 
-/// GIAS renamed the school or its funding eligibility changed.
-public sealed record SchoolDetailsChanged(Guid SchoolId, string Name, bool Eligible, DateOnly ChangedOn);
+/// GIAS renamed the school, or its funding eligibility or independence changed.
+public sealed record SchoolDetailsChanged(Guid SchoolId, string Name, bool Eligible, DateOnly ChangedOn, bool Independent = false);
 
 /// Academisation: the school keeps its identity (and its periods and partnerships) under a new URN.
 public sealed record SchoolUrnChanged(Guid SchoolId, int FromUrn, int ToUrn, DateOnly ChangedOn);

@@ -4,7 +4,7 @@ using RegisterEcts.Shared;
 namespace RegisterEcts.Schools;
 
 /// The GIAS importer's daily view of one open school, already linked to our school id.
-public sealed record SyncGiasSchool(Guid SchoolId, int Urn, string Name, bool Eligible, DateOnly OpenedOn, DateOnly Today)
+public sealed record SyncGiasSchool(Guid SchoolId, int Urn, string Name, bool Eligible, DateOnly OpenedOn, DateOnly Today, bool Independent = false)
 {
     public sealed class Validator : AbstractValidator<SyncGiasSchool>
     {
@@ -19,12 +19,12 @@ public sealed record SyncGiasSchool(Guid SchoolId, int Urn, string Name, bool El
     public static IReadOnlyList<object> Decide(SyncGiasSchool command, School state)
     {
         if (!state.Exists)
-            return [new SchoolOpened(command.SchoolId, command.Urn, command.Name, command.Eligible, command.OpenedOn)];
+            return [new SchoolOpened(command.SchoolId, command.Urn, command.Name, command.Eligible, command.OpenedOn, command.Independent)];
         state.EnsureOpen();
         if (state.Urn != command.Urn)
             throw new RuleViolation("urn_mismatch", $"{state.Name} has URN {state.Urn}, not {command.Urn}; record the academisation instead");
-        return state.Name == command.Name && state.Eligible == command.Eligible
+        return state.Name == command.Name && state.Eligible == command.Eligible && state.Independent == command.Independent
             ? []
-            : [new SchoolDetailsChanged(command.SchoolId, command.Name, command.Eligible, command.Today)];
+            : [new SchoolDetailsChanged(command.SchoolId, command.Name, command.Eligible, command.Today, command.Independent)];
     }
 }

@@ -7,6 +7,7 @@ namespace RegisterEcts.Teachers;
 
 /// A school registers an ECT by TRN. The caller looks the TRN up and passes the existing teacher's id
 /// (or a new uuid v7), and, for provider-led training, the school's partnerships with that lead provider.
+/// IndependentSchool comes from the school's GIAS type: it decides which appropriate bodies the school may choose.
 public sealed record RegisterEct(
     Guid TeacherId,
     string Trn,
@@ -16,6 +17,7 @@ public sealed record RegisterEct(
     DateOnly StartedOn,
     WorkingPattern WorkingPattern,
     Guid AppropriateBodyId,
+    bool IndependentSchool,
     TrainingProgramme Programme,
     Guid? LeadProviderId,
     IReadOnlyList<SchoolPartnership> Partnerships,
@@ -55,6 +57,7 @@ public sealed record RegisterEct(
                 $"Start date cannot be earlier than the last 2 registration periods. Enter a date later than {Dates.Govuk(earliest)}");
         if (!reference.IsAppropriateBodyActive(command.AppropriateBodyId))
             throw new RuleViolation("appropriate_body_not_active", "Select an appropriate body that is currently active");
+        CheckAppropriateBodyType(reference.FindAppropriateBody(command.AppropriateBodyId)!.Type, command.IndependentSchool);
 
         var decision = new TeacherDecision(command.TeacherId, state);
         // A teacher is an ECT at one school at a time: registering elsewhere is a transfer.
@@ -88,6 +91,17 @@ public sealed record RegisterEct(
             command.TeacherId, decision.NextId, TeacherRole.Ect, ectPeriodId, command.SchoolId, trainingStart, null, command.Programme, providerLed));
         decision.SetEctFundingEligibility(today);
         return decision.ByStream();
+    }
+
+    // Independent schools may use a national body (ISTIP, ESP) or a hub; state-funded schools only a hub.
+    private static void CheckAppropriateBodyType(AppropriateBodyType type, bool independentSchool)
+    {
+        if (independentSchool && type is not (AppropriateBodyType.National or AppropriateBodyType.TeachingSchoolHub))
+            throw new RuleViolation("appropriate_body_not_allowed",
+                "An independent school must choose a national appropriate body or a teaching school hub");
+        if (!independentSchool && type != AppropriateBodyType.TeachingSchoolHub)
+            throw new RuleViolation("appropriate_body_not_allowed",
+                "A state-funded school must choose a teaching school hub as its appropriate body");
     }
 }
 

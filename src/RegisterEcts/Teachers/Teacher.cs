@@ -78,6 +78,26 @@ public sealed record Teacher
         TeacherLeftSchoolAsEct e => state with { EctPeriods = Update(state.EctPeriods, p => p.Id == e.EctPeriodId, p => p with { Dates = p.Dates.FinishedOn(e.FinishedOn) }) },
         TeacherLeftSchoolAsMentor e => state with { MentorPeriods = Update(state.MentorPeriods, p => p.Id == e.MentorPeriodId, p => p with { Dates = p.Dates.FinishedOn(e.FinishedOn) }) },
         EctAtSchoolPeriodRemoved e => state with { EctPeriods = state.EctPeriods.RemoveAll(p => p.Id == e.EctPeriodId) },
+        MentorAtSchoolPeriodRemoved e => state with { MentorPeriods = state.MentorPeriods.RemoveAll(p => p.Id == e.MentorPeriodId) },
+        EctAtSchoolPeriodMovedSchool e => state.WithTraining(Update(state.TrainingPeriods,
+            p => p.Role == TeacherRole.Ect && p.AtSchoolPeriodId == e.EctPeriodId, p => p with { SchoolId = e.ToSchoolId })) with
+        {
+            EctPeriods = Update(state.EctPeriods, p => p.Id == e.EctPeriodId, p => p with { SchoolId = e.ToSchoolId }),
+        },
+        MentorAtSchoolPeriodMovedSchool e => state.WithTraining(Update(state.TrainingPeriods,
+            p => p.Role == TeacherRole.Mentor && p.AtSchoolPeriodId == e.MentorPeriodId, p => p with { SchoolId = e.ToSchoolId })) with
+        {
+            MentorPeriods = Update(state.MentorPeriods, p => p.Id == e.MentorPeriodId, p => p with { SchoolId = e.ToSchoolId }),
+        },
+        MentorAtSchoolPeriodsMerged e => state.WithTraining(Update(state.TrainingPeriods,
+            p => p.Role == TeacherRole.Mentor && p.AtSchoolPeriodId == e.MentorPeriodId, p => p with { AtSchoolPeriodId = e.IntoMentorPeriodId, SchoolId = e.ToSchoolId })) with
+        {
+            MentorPeriods = Update(state.MentorPeriods.RemoveAll(p => p.Id == e.MentorPeriodId), p => p.Id == e.IntoMentorPeriodId,
+                p => p with { Dates = new(e.StartedOn, e.FinishedOn) }),
+            Mentorings = Update(state.Mentorings, m => m.MentorPeriodId == e.MentorPeriodId, m => m with { MentorPeriodId = e.IntoMentorPeriodId }),
+        },
+        TrainingPeriodPartnershipRecreated e => state.WithTraining(Update(state.TrainingPeriods, p => p.Id == e.TrainingPeriodId,
+            p => p with { ProviderLed = p.ProviderLed! with { PartnershipId = e.ToPartnershipId } })),
         TrainingPeriodStarted e => state.WithTraining(state.TrainingPeriods.Add(
             new(e.TrainingPeriodId, e.Role, e.AtSchoolPeriodId, e.SchoolId, new(e.StartedOn, e.FinishedOn), e.Programme, e.ProviderLed))) with { LastId = Math.Max(state.LastId, e.TrainingPeriodId) },
         TrainingPeriodFinished e => state.WithTraining(Update(state.TrainingPeriods, p => p.Id == e.TrainingPeriodId, p => p with { Dates = p.Dates.FinishedOn(e.FinishedOn) })),

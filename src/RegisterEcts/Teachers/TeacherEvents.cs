@@ -32,6 +32,22 @@ public sealed record TeacherLeftSchoolAsMentor(Guid TeacherId, int MentorPeriodI
 /// A period that had not started when the induction ended: it never happened.
 public sealed record EctAtSchoolPeriodRemoved(Guid TeacherId, int EctPeriodId, Guid SchoolId, DateOnly RemovedOn) : ITeacherEvent;
 
+/// A mentor period that would have started after its school closed: it never happened.
+public sealed record MentorAtSchoolPeriodRemoved(Guid TeacherId, int MentorPeriodId, Guid SchoolId, DateOnly RemovedOn) : ITeacherEvent;
+
+/// GIAS merged the school into its successor: the period (and its training) carries on there from MovedOn.
+public sealed record EctAtSchoolPeriodMovedSchool(Guid TeacherId, int EctPeriodId, Guid FromSchoolId, Guid ToSchoolId, DateOnly MovedOn) : ITeacherEvent;
+
+public sealed record MentorAtSchoolPeriodMovedSchool(Guid TeacherId, int MentorPeriodId, Guid FromSchoolId, Guid ToSchoolId, DateOnly MovedOn) : ITeacherEvent;
+
+/// Moving to the successor, the mentor period overlapped one the mentor already had there: the two
+/// become IntoMentorPeriodId, spanning StartedOn to FinishedOn, with the moved period's training and mentoring.
+public sealed record MentorAtSchoolPeriodsMerged(
+    Guid TeacherId, int MentorPeriodId, int IntoMentorPeriodId, Guid FromSchoolId, Guid ToSchoolId, DateOnly StartedOn, DateOnly? FinishedOn, DateOnly MergedOn) : ITeacherEvent;
+
+/// The school's partnership was re-created at its successor; the training period now belongs to the new one.
+public sealed record TrainingPeriodPartnershipRecreated(Guid TeacherId, int TrainingPeriodId, Guid FromPartnershipId, Guid ToPartnershipId, DateOnly RecreatedOn) : ITeacherEvent;
+
 public sealed record TrainingPeriodStarted(
     Guid TeacherId, int TrainingPeriodId, TeacherRole Role, int AtSchoolPeriodId, Guid SchoolId,
     DateOnly StartedOn, DateOnly? FinishedOn, TrainingProgramme Programme, ProviderLedTraining? ProviderLed) : ITeacherEvent;
@@ -111,6 +127,11 @@ public static class TeacherEvents
         .Map<TeacherLeftSchoolAsEct>("teacher_left_school_as_ect")
         .Map<TeacherLeftSchoolAsMentor>("teacher_left_school_as_mentor")
         .Map<EctAtSchoolPeriodRemoved>("teacher_ect_at_school_period_removed")
+        .Map<MentorAtSchoolPeriodRemoved>("teacher_mentor_at_school_period_removed")
+        .Map<EctAtSchoolPeriodMovedSchool>("teacher_ect_at_school_period_moved_school")
+        .Map<MentorAtSchoolPeriodMovedSchool>("teacher_mentor_at_school_period_moved_school")
+        .Map<MentorAtSchoolPeriodsMerged>("teacher_mentor_at_school_periods_merged")
+        .Map<TrainingPeriodPartnershipRecreated>("teacher_training_period_partnership_recreated")
         .Map<TrainingPeriodStarted>("teacher_starts_training_period")
         .Map<TrainingPeriodFinished>("teacher_finishes_training_period")
         .Map<TrainingPeriodRemoved>("teacher_training_period_removed")

@@ -56,3 +56,34 @@ public class when_gias_reports_a_school
         Should.Throw<RuleViolation>(() => SyncGiasSchool.Decide(new(Oak, 123456, "Oak Primary", true, new(2010, 9, 1), Today),
             Given(Opened, new SchoolClosed(Oak, new(2025, 7, 31))))).Code.ShouldBe("school_not_open");
 }
+
+public class when_gias_reports_an_independent_school
+{
+    private static School Given(params object[] events) => events.Aggregate(School.Initial, School.Evolve);
+
+    [Fact]
+    public void the_school_is_opened_as_independent()
+    {
+        var events = SyncGiasSchool.Decide(new(Oak, 123456, "Oak Prep", false, new(2010, 9, 1), Today, Independent: true), School.Initial);
+        events.ShouldBe([new SchoolOpened(Oak, 123456, "Oak Prep", false, new(2010, 9, 1), Independent: true)]);
+        Given([.. events]).Independent.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void becoming_independent_is_a_change_of_details()
+    {
+        var opened = new SchoolOpened(Oak, 123456, "Oak Primary", true, new(2010, 9, 1));
+        var events = SyncGiasSchool.Decide(new(Oak, 123456, "Oak Primary", true, new(2010, 9, 1), Today, Independent: true), Given(opened));
+        events.ShouldBe([new SchoolDetailsChanged(Oak, "Oak Primary", true, Today, Independent: true)]);
+        SyncGiasSchool.Decide(new(Oak, 123456, "Oak Primary", true, new(2010, 9, 1), Today, Independent: true), Given([opened, .. events])).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void the_gias_plan_marks_independent_types() =>
+        GiasExtract.Plan(new GiasData(
+            [
+                new GiasSchool(123456, "Oak Prep", "Other independent school", GiasStatus.Open, null, null, "Kent", "ME1 1AA", "Primary", true),
+                new GiasSchool(123457, "Elm Primary", "Community school", GiasStatus.Open, null, null, "Kent", "ME1 1AB", "Primary", false),
+            ], []), new Dictionary<int, Guid>(), Guid.NewGuid, Today)
+            .Commands.OfType<SyncGiasSchool>().Select(c => (c.Urn, c.Independent)).ShouldBe([(123456, true), (123457, false)]);
+}

@@ -22,6 +22,11 @@ public sealed class PartnershipListProjection : IProjection
                         "INSERT INTO partnerships (partnership_id, school_id, lead_provider_id, delivery_partner_id, contract_period_year, created_on) VALUES ($1, $2, $3, $4, $5, $6)",
                         c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, c.CreatedOn);
                     break;
+                case SchoolPartnershipRecreated c:
+                    context.Enqueue(
+                        "INSERT INTO partnerships (partnership_id, school_id, lead_provider_id, delivery_partner_id, contract_period_year, created_on) VALUES ($1, $2, $3, $4, $5, $6)",
+                        c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, c.RecreatedOn);
+                    break;
                 case SchoolPartnershipDeliveryPartnerChanged d:
                     context.Enqueue("UPDATE partnerships SET delivery_partner_id = $2 WHERE partnership_id = $1", d.PartnershipId, d.ToDeliveryPartnerId);
                     break;

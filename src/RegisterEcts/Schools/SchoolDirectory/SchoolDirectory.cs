@@ -4,7 +4,7 @@ using RegisterEcts.EventStore.Projections;
 
 namespace RegisterEcts.Schools.SchoolDirectory;
 
-public sealed record SchoolRow(Guid SchoolId, int Urn, string Name, SchoolStatus Status, bool Eligible, IReadOnlyList<int> PreviousUrns, DateOnly? ClosedOn);
+public sealed record SchoolRow(Guid SchoolId, int Urn, string Name, SchoolStatus Status, bool Eligible, IReadOnlyList<int> PreviousUrns, DateOnly? ClosedOn, bool Independent = false);
 
 /// schools: the school behind a URN (current or previous, so academisation keeps old links working).
 public sealed class SchoolDirectoryProjection : IProjection
@@ -20,10 +20,10 @@ public sealed class SchoolDirectoryProjection : IProjection
             switch (e.Data)
             {
                 case SchoolOpened o:
-                    context.Enqueue("INSERT INTO schools (school_id, urn, name, status, eligible) VALUES ($1, $2, $3, 'open', $4)", o.SchoolId, o.Urn, o.Name, o.Eligible);
+                    context.Enqueue("INSERT INTO schools (school_id, urn, name, status, eligible, independent) VALUES ($1, $2, $3, 'open', $4, $5)", o.SchoolId, o.Urn, o.Name, o.Eligible, o.Independent);
                     break;
                 case SchoolDetailsChanged d:
-                    context.Enqueue("UPDATE schools SET name = $2, eligible = $3 WHERE school_id = $1", d.SchoolId, d.Name, d.Eligible);
+                    context.Enqueue("UPDATE schools SET name = $2, eligible = $3, independent = $4 WHERE school_id = $1", d.SchoolId, d.Name, d.Eligible, d.Independent);
                     break;
                 case SchoolUrnChanged u:
                     context.Enqueue("UPDATE schools SET urn = $2, previous_urns = previous_urns || $3 WHERE school_id = $1", u.SchoolId, u.ToUrn, u.FromUrn);
@@ -39,7 +39,7 @@ public sealed class SchoolDirectoryProjection : IProjection
         return ValueTask.CompletedTask;
     }
 
-    private const string Columns = "school_id, urn, name, status, eligible, previous_urns, closed_on";
+    private const string Columns = "school_id, urn, name, status, eligible, previous_urns, closed_on, independent";
 
     /// By current URN first, then by a URN the school had before academisation.
     public static async Task<SchoolRow?> FindByUrnAsync(NpgsqlDataSource db, int urn, CancellationToken ct)
@@ -63,7 +63,7 @@ public sealed class SchoolDirectoryProjection : IProjection
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             rows.Add(new(r.GetGuid(0), r.GetInt32(1), r.GetString(2), Enum.Parse<SchoolStatus>(r.GetString(3), ignoreCase: true), r.GetBoolean(4),
-                r.GetFieldValue<int[]>(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateOnly>(6)));
+                r.GetFieldValue<int[]>(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateOnly>(6), r.GetBoolean(7)));
         return rows;
     }
 }

@@ -48,6 +48,21 @@ public sealed class AtSchoolPeriodsProjection : IProjection
                 case EctAtSchoolPeriodRemoved r:
                     context.Enqueue("DELETE FROM ect_at_school_periods WHERE teacher_id = $1 AND period_id = $2", r.TeacherId, r.EctPeriodId);
                     break;
+                case MentorAtSchoolPeriodRemoved r:
+                    context.Enqueue("DELETE FROM mentor_at_school_periods WHERE teacher_id = $1 AND period_id = $2", r.TeacherId, r.MentorPeriodId);
+                    break;
+                case EctAtSchoolPeriodMovedSchool m:
+                    context.Enqueue("UPDATE ect_at_school_periods SET school_id = $3 WHERE teacher_id = $1 AND period_id = $2", m.TeacherId, m.EctPeriodId, m.ToSchoolId);
+                    break;
+                case MentorAtSchoolPeriodMovedSchool m:
+                    context.Enqueue("UPDATE mentor_at_school_periods SET school_id = $3 WHERE teacher_id = $1 AND period_id = $2", m.TeacherId, m.MentorPeriodId, m.ToSchoolId);
+                    break;
+                case MentorAtSchoolPeriodsMerged m:
+                    // Delete first: the two rows overlap at the same school until the merge is done.
+                    context.Enqueue("DELETE FROM mentor_at_school_periods WHERE teacher_id = $1 AND period_id = $2", m.TeacherId, m.MentorPeriodId);
+                    context.Enqueue("UPDATE mentor_at_school_periods SET dates = daterange($3::date, $4::date, '[]') WHERE teacher_id = $1 AND period_id = $2",
+                        m.TeacherId, m.IntoMentorPeriodId, m.StartedOn, m.FinishedOn);
+                    break;
                 case EctStartDateCorrected c:
                     context.Enqueue(
                         "UPDATE ect_at_school_periods SET dates = daterange($3::date, CASE WHEN upper_inf(dates) THEN NULL ELSE upper(dates) END, '[)') WHERE teacher_id = $1 AND period_id = $2",
@@ -100,6 +115,23 @@ public sealed class AtSchoolPeriodsProjection : IProjection
         cmd.Parameters.Add(new() { Value = teacherId });
         cmd.Parameters.Add(new() { Value = schoolId });
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// Every teacher with an ECT or mentor period at the school, past or future: whom a GIAS closure or merger touches.
+    public static async Task<IReadOnlyList<Guid>> TeacherIdsAtSchoolAsync(NpgsqlDataSource db, Guid schoolId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(
+            """
+            SELECT teacher_id FROM ect_at_school_periods WHERE school_id = $1
+            UNION
+            SELECT teacher_id FROM mentor_at_school_periods WHERE school_id = $1
+            ORDER BY 1
+            """);
+        cmd.Parameters.Add(new() { Value = schoolId });
+        var ids = new List<Guid>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) ids.Add(r.GetGuid(0));
+        return ids;
     }
 
     /// Every ECT and mentor period the school has had, newest first.
