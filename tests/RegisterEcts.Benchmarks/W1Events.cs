@@ -78,6 +78,10 @@ public sealed class TeacherStatusProjection : IProjection
 
     public IReadOnlyList<string> Tables => ["w1_teacher_status"];
 
+    // Nulls go typed: an untyped null changes the statement's parameter types from one call to the next,
+    // and every change costs a fresh prepare.
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
     // Inline, the time of recording is the transaction's (now()); in a rebuild it is the event's own.
     private static NpgsqlParameter RecordedAt(RecordedEvent e) =>
         new() { Value = e.RecordedAt == default ? DBNull.Value : e.RecordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz };
@@ -112,7 +116,8 @@ public sealed class TeacherStatusProjection : IProjection
                         UPDATE w1_teacher_status SET status = $2, lead_provider = coalesce($3, lead_provider), mentor_id = coalesce($4, mentor_id),
                             school_urn = coalesce($5, school_urn), version = $6, recorded_at = coalesce($8, now()), updated_on = $7 WHERE teacher_id = $1
                         """,
-                        e.StreamId, status, provider, mentor, urn, e.Version, on, RecordedAt(e));
+                        e.StreamId, status, Text(provider), new NpgsqlParameter { Value = (object?)mentor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
+                        Text(urn), e.Version, on, RecordedAt(e));
                     break;
             }
         }
