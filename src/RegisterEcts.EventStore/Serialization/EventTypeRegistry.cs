@@ -57,6 +57,9 @@ public sealed class EventTypeRegistry
             ? r
             : throw new InvalidOperationException($"{type.Name} is not a registered event type. Register it with EventTypeRegistry.Map<{type.Name}>(\"a_stable_name\").");
 
+    /// <summary>The registration of a current (not upcast) name, or null.</summary>
+    internal Registration? Current(string name) => _byName.GetValueOrDefault(name);
+
     /// <summary>Applies upcasters until the name is a current one.</summary>
     internal Registration Resolve(ref string name, ref JsonObject body, long sequence)
     {
