@@ -158,6 +158,12 @@ public sealed record Teacher
         TeacherBecameIneligibleForFunding e => state with { MentorIneligibleForFundingOn = e.IneligibleOn, MentorIneligibilityReason = e.Reason },
         TeacherMerged e => state with { MergedInto = e.IntoTeacherId },
         TeacherIdChanged e => state with { MergedFrom = state.MergedFrom.Add(e.FromTeacherId) },
+        TeacherHistoryMerged e => state.WithMergedHistory(e),
+        TeacherHistoryMoved => state.WithTraining([]) with
+        {
+            EctPeriods = [], MentorPeriods = [], Mentorships = [], Mentorings = [], InductionPeriods = [], InductionExtensions = [],
+            InductionStatus = InductionStatus.None,
+        },
         TeacherPersonalDataErased => state with { Erased = true },
         EctStartDateCorrected e => state with { EctPeriods = Update(state.EctPeriods, p => p.Id == e.EctPeriodId, p => p with { Dates = p.Dates with { Start = e.ToStartedOn } }) },
         LeavingDateCorrected { Role: TeacherRole.Ect } e => state with
@@ -174,6 +180,33 @@ public sealed record Teacher
     // A returning teacher keeps the identity and name they were first registered with.
     private Teacher Registered(Guid id, string trn, string name, int periodId) =>
         (Exists ? this : this with { Id = id, Exists = true, Trn = trn, Name = name }) with { LastId = Math.Max(LastId, periodId) };
+
+    // The duplicate's periods join this teacher's; the statuses are worked out again from everything held now.
+    private Teacher WithMergedHistory(TeacherHistoryMerged e)
+    {
+        var inductions = InductionPeriods.AddRange(e.InductionPeriods);
+        return WithTraining(TrainingPeriods.AddRange(e.TrainingPeriods)) with
+        {
+            EctPeriods = EctPeriods.AddRange(e.EctPeriods.Select(p => p with { Email = e.Emails?.GetValueOrDefault(p.Id) })),
+            MentorPeriods = MentorPeriods.AddRange(e.MentorPeriods.Select(p => p with { Email = e.Emails?.GetValueOrDefault(p.Id) })),
+            Mentorships = Mentorships.AddRange(e.Mentorships),
+            Mentorings = Mentorings.AddRange(e.Mentorings),
+            InductionPeriods = inductions,
+            InductionExtensions = InductionExtensions.AddRange(e.InductionExtensions),
+            InductionStatus = StatusOf(inductions),
+            LastId = e.NewIds.Values.Append(LastId).Max(),
+        };
+    }
+
+    private static InductionStatus StatusOf(ImmutableList<InductionPeriod> periods) =>
+        periods.FirstOrDefault(p => p.Outcome is not null)?.Outcome switch
+        {
+            InductionOutcome.Pass => InductionStatus.Passed,
+            InductionOutcome.Fail => InductionStatus.Failed,
+            _ when periods.Any(p => p.Dates.IsOpen) => InductionStatus.InProgress,
+            _ when periods.Count > 0 => InductionStatus.Paused,
+            _ => InductionStatus.None,
+        };
 
     // Statuses are kept as state, refreshed whenever training periods change.
     private Teacher WithTraining(ImmutableList<TrainingPeriod> periods) => this with

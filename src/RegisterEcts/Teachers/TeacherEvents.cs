@@ -107,6 +107,19 @@ public sealed record TeacherBecameIneligibleForFunding(Guid TeacherId, TeacherRo
 /// On the duplicate: it takes no more commands.
 public sealed record TeacherMerged(Guid TeacherId, Guid IntoTeacherId, DateOnly MergedOn) : ITeacherEvent;
 
+/// On the teacher kept: the duplicate's history, renumbered into this stream's period ids (NewIds maps the
+/// duplicate's id to the new one). The moved periods carry no email: emails sit apart in Emails, keyed by the
+/// new ECT or mentor period id, so they are sealed with this teacher's key and erased with them.
+public sealed record TeacherHistoryMerged(
+    Guid TeacherId, Guid FromTeacherId,
+    IReadOnlyList<EctAtSchoolPeriod> EctPeriods, IReadOnlyList<MentorAtSchoolPeriod> MentorPeriods, IReadOnlyList<TrainingPeriod> TrainingPeriods,
+    IReadOnlyList<Mentorship> Mentorships, IReadOnlyList<Mentoring> Mentorings,
+    IReadOnlyList<InductionPeriod> InductionPeriods, IReadOnlyList<InductionExtension> InductionExtensions,
+    IReadOnlyDictionary<int, int> NewIds, [PersonalData] IReadOnlyDictionary<int, string>? Emails, DateOnly MergedOn) : ITeacherEvent;
+
+/// On the duplicate: its periods, inductions and extensions now belong to the teacher kept.
+public sealed record TeacherHistoryMoved(Guid TeacherId, Guid IntoTeacherId, DateOnly MovedOn) : ITeacherEvent;
+
 /// On the teacher kept: lead providers see the old participant id as changed to this one.
 public sealed record TeacherIdChanged(Guid TeacherId, Guid FromTeacherId, DateOnly ChangedOn) : ITeacherEvent;
 
@@ -157,6 +170,8 @@ public static class TeacherEvents
         .Map<TeacherBecameIneligibleForFunding>("teacher_became_ineligible_for_funding")
         .Map<TeacherMerged>("teacher_merged")
         .Map<TeacherIdChanged>("teacher_id_changed")
+        .Map<TeacherHistoryMerged>("teacher_history_merged")
+        .Map<TeacherHistoryMoved>("teacher_history_moved")
         .Map<TeacherPersonalDataErased>("teacher_personal_data_erased")
         .Map<EctStartDateCorrected>("teacher_ect_start_date_corrected")
         .Map<LeavingDateCorrected>("teacher_leaving_date_corrected");

@@ -22,7 +22,67 @@ public class when_support_merges_a_duplicate_teacher(ApiWithSchools api) : IClas
         reply["ect_at_school_periods"].AsArray().Count.ShouldBe(1);
         (await api.StreamAsync(duplicate))[^1].Data.ShouldBe(new TeacherMerged(duplicate, kept, Day(2025, 10, 1)));
         (await api.StreamAsync(kept))[^1].Data.ShouldBe(new TeacherIdChanged(kept, duplicate, Day(2025, 10, 1)));
-        (await underwood.CorrectsNameAsync(duplicate, "Maria L", on: Day(2025, 10, 2))).ShouldBe(HttpStatusCode.UnprocessableEntity).Code.ShouldBe("teacher_merged");
+        var third = (await valley.RegistersMentorAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1))).ShouldBe(HttpStatusCode.Created).TeacherId;
+        (await support.MergesAsync(duplicate, third, on: Day(2025, 10, 2))).ShouldBe(HttpStatusCode.UnprocessableEntity).Code.ShouldBe("teacher_merged");
+    }
+
+    [Fact]
+    public async Task the_duplicates_periods_are_listed_under_the_kept_teacher()
+    {
+        var valley = await api.SchoolAsync(Valley);
+        var underwood = await api.SchoolAsync(Underwood);
+        var keptTrn = Trns.Next();
+        var kept = (await valley.RegistersEctAsync(keptTrn, Day(2025, 9, 1), on: Day(2025, 9, 1))).ShouldBe(HttpStatusCode.Created).TeacherId;
+        var duplicate = (await underwood.RegistersMentorAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1))).ShouldBe(HttpStatusCode.Created).TeacherId;
+
+        var reply = (await (await api.SupportAsync()).MergesAsync(duplicate, kept, on: Day(2025, 10, 1))).ShouldBe(HttpStatusCode.OK);
+
+        // The kept teacher's own periods hold ids 1 and 2 (ECT period and its training); the mentor period follows on.
+        var moved = reply["mentor_at_school_periods"].AsArray().Single()!;
+        moved["id"]!.GetValue<int>().ShouldBe(3);
+        moved["started_on"]!.GetValue<string>().ShouldBe("2025-09-01");
+        (await underwood.PeriodsOfAsync(duplicate, "mentors")).ShouldBeEmpty();
+        var row = (await underwood.PeriodsOfAsync(kept, "mentors")).Single();
+        row["period_id"]!.GetValue<int>().ShouldBe(3);
+        row["trn"]!.GetValue<string>().ShouldBe(keptTrn);
+        (await valley.PeriodsOfAsync(kept)).Count.ShouldBe(1);
+        // Read back from the store: the moved period's email was sealed with the kept teacher's key and opens with it.
+        var history = (await api.StreamAsync(kept)).Select(e => e.Data).OfType<TeacherHistoryMerged>().Single();
+        history.Emails!.Keys.ShouldBe([3]);
+        history.Emails[3].ShouldBe(row["email"]!.GetValue<string>());
+        // The school now works with the kept record.
+        (await underwood.CorrectsNameAsync(kept, "Maria Lopez-Smith", on: Day(2025, 10, 2))).ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task erasing_the_kept_teacher_erases_the_moved_emails_too()
+    {
+        var valley = await api.SchoolAsync(Valley);
+        var underwood = await api.SchoolAsync(Underwood);
+        var kept = (await valley.RegistersEctAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1))).ShouldBe(HttpStatusCode.Created).TeacherId;
+        var duplicate = (await underwood.RegistersMentorAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1))).ShouldBe(HttpStatusCode.Created).TeacherId;
+        var support = await api.SupportAsync();
+        (await support.MergesAsync(duplicate, kept, on: Day(2025, 10, 1))).ShouldBe(HttpStatusCode.OK);
+
+        (await support.ErasesAsync(kept, on: Day(2025, 10, 2))).ShouldBe(HttpStatusCode.OK);
+
+        (await api.StreamAsync(kept)).Select(e => e.Data).OfType<TeacherHistoryMerged>().Single().Emails.ShouldBeNull();
+        (await underwood.PeriodsOfAsync(kept, "mentors")).Single()["email"].ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task overlapping_ect_periods_are_a_422_and_nothing_is_written()
+    {
+        var valley = await api.SchoolAsync(Valley);
+        var underwood = await api.SchoolAsync(Underwood);
+        var kept = (await valley.RegistersEctAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1))).ShouldBe(HttpStatusCode.Created).TeacherId;
+        var duplicate = (await underwood.RegistersEctAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1))).ShouldBe(HttpStatusCode.Created).TeacherId;
+        var before = await api.EventCountAsync();
+
+        (await (await api.SupportAsync()).MergesAsync(duplicate, kept, on: Day(2025, 10, 1))).ShouldBe(HttpStatusCode.UnprocessableEntity).Code.ShouldBe("ect_periods_overlap");
+
+        (await api.EventCountAsync()).ShouldBe(before);
+        (await underwood.PeriodsOfAsync(duplicate)).Count.ShouldBe(1);
     }
 
     [Fact]
@@ -35,16 +95,20 @@ public class when_support_merges_a_duplicate_teacher(ApiWithSchools api) : IClas
 
         (await support.MergesAsync(duplicate, kept, on: Day(2025, 10, 1), reason: "Same person, typo in TRN", ticket: "ZD-777")).ShouldBe(HttpStatusCode.OK);
 
-        var merged = (await api.StreamAsync(duplicate))[^1];
-        var changed = (await api.StreamAsync(kept))[^1];
-        foreach (var e in new[] { merged, changed })
+        // The duplicate records its history moved and its retirement; the kept teacher the history merged in and the id change.
+        var merged = (await api.StreamAsync(duplicate)).TakeLast(2).ToList();
+        var changed = (await api.StreamAsync(kept)).TakeLast(2).ToList();
+        merged.Select(e => e.Data.GetType()).ShouldBe([typeof(TeacherHistoryMoved), typeof(TeacherMerged)]);
+        changed.Select(e => e.Data.GetType()).ShouldBe([typeof(TeacherHistoryMerged), typeof(TeacherIdChanged)]);
+        var all = merged.Concat(changed).OrderBy(e => e.Sequence).ToList();
+        foreach (var e in all)
         {
             e.Metadata.Reason.ShouldBe("Same person, typo in TRN");
             e.Metadata.SupportTicket.ShouldBe("ZD-777");
             e.Metadata.Actor.Type.ShouldBe("support");
+            e.Metadata.CorrelationId.ShouldBe(all[0].Metadata.CorrelationId);
         }
-        changed.Metadata.CorrelationId.ShouldBe(merged.Metadata.CorrelationId);
-        Math.Abs(changed.Sequence - merged.Sequence).ShouldBe(1);
+        (all[^1].Sequence - all[0].Sequence).ShouldBe(3);
     }
 
     [Fact]

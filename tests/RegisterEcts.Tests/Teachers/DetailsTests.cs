@@ -53,12 +53,12 @@ public class when_support_merges_a_duplicate_teacher
     [Fact]
     public void the_duplicate_is_retired_and_the_kept_teacher_records_the_id_change()
     {
-        var duplicate = Given(EctRegistered(teacher: Sam));
+        var duplicate = Given(MentorRegistered(teacher: Sam));
         var kept = Given(EctRegistered(school: Elm));
         var streams = MergeTeachers.Decide(new(Sam, Jane, "Same person", "12345", Today), duplicate, kept);
         streams.Select(s => s.StreamId).ShouldBe([Sam, Jane]);
-        streams.For(Sam).ShouldBe([new TeacherMerged(Sam, Jane, Today)]);
-        streams.For(Jane).ShouldBe([new TeacherIdChanged(Jane, Sam, Today)]);
+        streams.For(Sam).ShouldBe([new TeacherHistoryMoved(Sam, Jane, Today), new TeacherMerged(Sam, Jane, Today)]);
+        streams.For(Jane)[^1].ShouldBe(new TeacherIdChanged(Jane, Sam, Today));
         var retired = Then(duplicate, streams, Sam);
         retired.MergedInto.ShouldBe(Jane);
         Should.Throw<RuleViolation>(() => ChangeWorkingPattern.Decide(new(Sam, Oak, WorkingPattern.PartTime, Today), retired)).Code.ShouldBe("teacher_merged");

@@ -88,12 +88,48 @@ public sealed class AtSchoolPeriodsProjection : IProjection
                     context.Enqueue("UPDATE ect_at_school_periods SET email = NULL WHERE teacher_id = $1", x.TeacherId);
                     context.Enqueue("UPDATE mentor_at_school_periods SET email = NULL WHERE teacher_id = $1", x.TeacherId);
                     break;
+                // A merge: the duplicate's rows go, and its periods reappear under the kept teacher with their new ids.
+                case TeacherHistoryMoved m:
+                    context.Enqueue("DELETE FROM ect_at_school_periods WHERE teacher_id = $1", m.TeacherId);
+                    context.Enqueue("DELETE FROM mentor_at_school_periods WHERE teacher_id = $1", m.TeacherId);
+                    break;
+                case TeacherHistoryMerged h:
+                    MergedIn(context, h);
+                    break;
                 case MentorshipStarted m:
                     context.Enqueue("UPDATE ect_at_school_periods SET mentor_id = $3 WHERE teacher_id = $1 AND period_id = $2", m.TeacherId, m.EctPeriodId, m.MentorId);
                     break;
             }
         }
         return ValueTask.CompletedTask;
+    }
+
+    // Each row carries what the latest training in the period says, and its latest mentor, as the events would have left it.
+    private static void MergedIn(ProjectionContext context, TeacherHistoryMerged h)
+    {
+        foreach (var p in h.EctPeriods)
+        {
+            var training = h.TrainingPeriods.Where(t => t.Role == TeacherRole.Ect && t.AtSchoolPeriodId == p.Id).MaxBy(t => t.Dates.Start);
+            var mentor = h.Mentorships.Where(m => m.EctPeriodId == p.Id).MaxBy(m => m.Dates.Start);
+            context.Enqueue(
+                """
+                INSERT INTO ect_at_school_periods (teacher_id, period_id, school_id, dates, email, working_pattern, appropriate_body_id,
+                                                   training_programme, lead_provider_id, mentor_id)
+                VALUES ($1, $2, $3, daterange($4::date, $5::date, '[]'), $6::text, $7, $8, $9::text, $10::uuid, $11::uuid)
+                """,
+                h.TeacherId, p.Id, p.SchoolId, p.Dates.Start, p.Dates.End, h.Emails?.GetValueOrDefault(p.Id), Snake(p.WorkingPattern), p.AppropriateBodyId,
+                training is null ? null : Snake(training.Programme), training?.ProviderLed?.LeadProviderId, mentor?.MentorId);
+        }
+        foreach (var p in h.MentorPeriods)
+        {
+            var training = h.TrainingPeriods.Where(t => t.Role == TeacherRole.Mentor && t.AtSchoolPeriodId == p.Id).MaxBy(t => t.Dates.Start);
+            context.Enqueue(
+                """
+                INSERT INTO mentor_at_school_periods (teacher_id, period_id, school_id, dates, email, lead_provider_id)
+                VALUES ($1, $2, $3, daterange($4::date, $5::date, '[]'), $6::text, $7::uuid)
+                """,
+                h.TeacherId, p.Id, p.SchoolId, p.Dates.Start, p.Dates.End, h.Emails?.GetValueOrDefault(p.Id), training?.ProviderLed?.LeadProviderId);
+        }
     }
 
     private static void Finish(ProjectionContext context, string table, Guid teacherId, int periodId, DateOnly finishedOn) =>
