@@ -71,6 +71,9 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
             await mark.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
+        // Fresh statistics at once: plans cached while the tables looked empty would otherwise keep
+        // scanning them sequentially until autovacuum gets round to it.
+        await Execute(conn, $"ANALYZE {tables}", ct);
         progress?.Report(new RebuildProgress(projection.Name, done, done, done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
         return done;
     }
