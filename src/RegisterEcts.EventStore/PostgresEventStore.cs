@@ -189,6 +189,14 @@ public sealed class PostgresEventStore : IAsyncDisposable
         return new AppendResult(recorded);
     }
 
+    /// <summary>A stream's current version (0 when it does not exist), without reading its events.</summary>
+    public async Task<long> StreamVersionAsync(Guid streamId, CancellationToken ct = default)
+    {
+        await using var cmd = DataSource.CreateCommand("SELECT version FROM es_streams WHERE id = $1");
+        cmd.Parameters.Add(new() { Value = streamId });
+        return await cmd.ExecuteScalarAsync(ct) is long version ? version : 0;
+    }
+
     /// <summary>Reads a stream in version order, optionally only up to a version or a recorded time.</summary>
     public async Task<StreamSlice> ReadStreamAsync(Guid streamId, long? upToVersion = null, DateTimeOffset? recordedUpTo = null, CancellationToken ct = default)
     {

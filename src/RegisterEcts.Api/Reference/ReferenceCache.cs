@@ -15,9 +15,7 @@ public sealed class ReferenceCache(PostgresEventStore store)
 
     public async Task<ReferenceData> GetAsync(CancellationToken ct)
     {
-        await using var cmd = store.DataSource.CreateCommand("SELECT version FROM es_streams WHERE id = $1");
-        cmd.Parameters.Add(new() { Value = ReferenceStream.Id });
-        var version = await cmd.ExecuteScalarAsync(ct) is long v ? v : 0;
+        var version = await store.StreamVersionAsync(ReferenceStream.Id, ct);
         if (_current is { } current && current.Version == version) return current.Data;
         var (data, loaded) = await ReferenceStream.LoadAsync(store, ct);
         _current = new Snapshot(data, loaded);

@@ -35,10 +35,7 @@ public sealed record RegisterEct(
             RuleFor(c => c.WorkingPattern).IsInEnum();
             RuleFor(c => c.AppropriateBodyId).NotEmpty().WithMessage("Select an appropriate body");
             RuleFor(c => c.Programme).IsInEnum();
-            RuleFor(c => c.LeadProviderId).NotEmpty().When(c => c.Programme == TrainingProgramme.ProviderLed)
-                .WithMessage("Select a lead provider for provider-led training");
-            RuleFor(c => c.LeadProviderId).Null().When(c => c.Programme == TrainingProgramme.SchoolLed)
-                .WithMessage("School-led training has no lead provider");
+            this.LeadProviderMatchesProgramme(c => c.Programme, c => c.LeadProviderId);
             RuleFor(c => c.Partnerships).NotNull();
         }
     }

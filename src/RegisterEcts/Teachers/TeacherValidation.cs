@@ -12,6 +12,15 @@ internal static class TeacherValidation
         rule.EmailAddress().WithMessage("Enter an email address in the correct format, like name@example.com")
             .MaximumLength(254);
 
+    /// Provider-led training names its lead provider; school-led training has none.
+    public static void LeadProviderMatchesProgramme<T>(this AbstractValidator<T> validator, Func<T, RegisterEcts.Shared.TrainingProgramme> programme, System.Linq.Expressions.Expression<Func<T, Guid?>> leadProvider)
+    {
+        validator.RuleFor(leadProvider).NotEmpty().When(c => programme(c) == RegisterEcts.Shared.TrainingProgramme.ProviderLed)
+            .WithMessage("Select a lead provider for provider-led training");
+        validator.RuleFor(leadProvider).Null().When(c => programme(c) == RegisterEcts.Shared.TrainingProgramme.SchoolLed)
+            .WithMessage("School-led training has no lead provider");
+    }
+
     /// Induction terms: up to 16, to one decimal place.
     public static IRuleBuilderOptions<T, decimal> MustBeTerms<T>(this IRuleBuilder<T, decimal> rule, decimal minimum) =>
         rule.InclusiveBetween(minimum, 16m).WithMessage($"Number of terms must be between {minimum} and 16")
