@@ -39,11 +39,35 @@ public interface IProjection
 public sealed class ProjectionContext
 {
     private readonly List<NpgsqlBatchCommand> _commands = [];
+    private readonly Dictionary<Type, object> _session;
 
-    internal ProjectionContext(NpgsqlConnection connection) => Connection = connection;
+    internal ProjectionContext(NpgsqlConnection connection, bool isRebuild = false, Dictionary<Type, object>? session = null)
+    {
+        Connection = connection;
+        IsRebuild = isRebuild;
+        _session = session ?? [];
+    }
 
     /// <summary>The connection, already inside the transaction. Use it for reads only.</summary>
     public NpgsqlConnection Connection { get; }
+
+    /// <summary>
+    /// True while a rebuild replays every event from the start into empty tables: a stream the projection has
+    /// not seen yet in this rebuild has no earlier events, so there is nothing to load for it.
+    /// </summary>
+    public bool IsRebuild { get; }
+
+    /// <summary>
+    /// State a projection keeps between batches: one object per type for the whole of a rebuild (so a rebuild
+    /// can fold streams in memory instead of reading them back), a fresh one for every inline append or daemon
+    /// batch. Writes queued in this batch are not visible to reads through the connection yet; keep what later
+    /// events of the same batch need here.
+    /// </summary>
+    public T Session<T>() where T : class, new()
+    {
+        if (!_session.TryGetValue(typeof(T), out var value)) _session[typeof(T)] = value = new T();
+        return (T)value;
+    }
 
     internal IReadOnlyList<NpgsqlBatchCommand> Commands => _commands;
 

@@ -36,6 +36,7 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
 
         ulong lastTx = 0;
         long lastSeq = 0, done = 0;
+        var session = new Dictionary<Type, object>();
         while (true)
         {
             // An async projection resumes in the daemon from where the rebuild stops, so the rebuild
@@ -44,7 +45,7 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
                 ? await store.ReadSettledPageAsync(conn, lastTx, lastSeq, batchSize, ct)
                 : await store.ReadPageAfterAsync(conn, lastTx, lastSeq, batchSize, ct);
             if (page.Count == 0) break;
-            var context = new ProjectionContext(conn);
+            var context = new ProjectionContext(conn, isRebuild: true, session);
             await projection.ApplyAsync(page.Select(p => p.Event).ToList(), context, ct);
             if (context.Commands.Count > 0)
             {
