@@ -25,3 +25,35 @@ internal sealed class DaemonService(ProjectionDaemon daemon, PostgresEventStore 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         store.AsyncProjections.Count == 0 ? Task.CompletedTask : daemon.RunAsync(TimeSpan.FromMilliseconds(250), stoppingToken);
 }
+
+/// <summary>
+/// Rolls the calendar over shortly after midnight in England, so date-driven statuses move (and their
+/// api_updated_at with them) without anyone acting. A missed night is caught up by the next run.
+/// </summary>
+internal sealed class DailyRollOver(PostgresEventStore store, TimeProvider clock, IConfiguration configuration, ILogger<DailyRollOver> logger) : BackgroundService
+{
+    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue("RegisterEcts:DailyRollOver", true)) return;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = clock.GetUtcNow();
+            var local = TimeZoneInfo.ConvertTime(now, London);
+            var next = new DateTimeOffset(local.Date.AddDays(1).AddMinutes(5), London.GetUtcOffset(local.Date.AddDays(1).AddMinutes(5)));
+            await Task.Delay(next - now, clock, stoppingToken);
+            try
+            {
+                var day = RegisterEcts.Calendar.BusinessCalendar.DateInEngland(clock.GetUtcNow());
+                var days = await RegisterEcts.Calendar.RollOverDay.RunAsync(store, day, new EventContext(Actor.System("daily roll-over")), stoppingToken);
+                logger.LogInformation("Rolled over {Days} day(s) to {Day}", days, day);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Tomorrow's run catches up the missed day; the failure must be visible, not fatal.
+                logger.LogError(ex, "Daily roll-over failed");
+            }
+        }
+    }
+}

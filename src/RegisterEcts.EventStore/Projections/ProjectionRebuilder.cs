@@ -45,7 +45,7 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
                 ? await store.ReadSettledPageAsync(conn, lastTx, lastSeq, batchSize, ct)
                 : await store.ReadPageAfterAsync(conn, lastTx, lastSeq, batchSize, ct);
             if (page.Count == 0) break;
-            var context = new ProjectionContext(conn, isRebuild: true, session);
+            var context = new ProjectionContext(store, conn, isRebuild: true, session);
             await projection.ApplyAsync(page.Select(p => p.Event).ToList(), context, ct);
             if (context.Commands.Count > 0)
             {
