@@ -11,9 +11,32 @@ internal sealed class StartupMigration(PostgresEventStore store, IConfiguration 
 {
     public async Task StartAsync(CancellationToken ct)
     {
-        if (!configuration.GetValue<bool>("RegisterEcts:MigrateOnStart")) return;
-        var applied = await store.MigrateAsync(ct);
-        if (applied.Count > 0) logger.LogInformation("Applied schema migrations {Migrations}", applied);
+        if (configuration.GetValue<bool>("RegisterEcts:MigrateOnStart"))
+        {
+            var applied = await store.MigrateAsync(ct);
+            if (applied.Count > 0) logger.LogInformation("Applied schema migrations {Migrations}", applied);
+        }
+        await EnsureProjectionsCurrentAsync(ct);
+    }
+
+    /// <summary>
+    /// An inline projection whose code version differs from the one that built its tables would be served
+    /// stale. Either rebuild it blue/green before serving (RegisterEcts:RebuildStaleProjections = blue-green)
+    /// or refuse to start, saying which rebuild to run.
+    /// </summary>
+    private async Task EnsureProjectionsCurrentAsync(CancellationToken ct)
+    {
+        var stale = (await ProjectionVersions.InlineAsync(store, ct)).Where(p => p.Stale).ToList();
+        if (stale.Count == 0) return;
+        var names = string.Join(", ", stale.Select(p => $"{p.Name} (tables at version {p.StoredVersion?.ToString() ?? "none"}, code at {p.CodeVersion})"));
+        if (!string.Equals(configuration["RegisterEcts:RebuildStaleProjections"], "blue-green", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException(
+                $"Stale projections: {names}. Run `rects projections rebuild {string.Join(" ", stale.Select(p => p.Name))} --blue-green`, " +
+                "or set RegisterEcts:RebuildStaleProjections=blue-green to rebuild them at start-up.");
+        logger.LogWarning("Rebuilding stale projections blue/green before serving: {Projections}", names);
+        var projections = store.InlineProjections.Where(p => stale.Any(s => s.Name == p.Name)).ToList();
+        var result = await new BlueGreenRebuilder(store).RebuildAsync(projections, null, ct);
+        logger.LogInformation("Rebuilt {Events} events; appends paused {PausedMs} ms at the switch", result.Events, result.AppendsPaused.TotalMilliseconds);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

@@ -33,6 +33,8 @@ public sealed class PostgresEventStore : IAsyncDisposable
     /// <summary>Connections already pointed at the store's schema.</summary>
     public NpgsqlDataSource DataSource { get; }
 
+    internal EventStoreOptions Options => _options;
+
     public string Schema => _options.Schema;
 
     public EventTypeRegistry Types => _options.Events;
