@@ -188,12 +188,13 @@ public class when_the_timeline_is_rebuilt(ApiWithSchools api) : IClassFixture<Ap
     [Fact]
     public async Task the_rebuilt_rows_equal_the_rows_written_live()
     {
-        // Little Snoring is open in June; the September extract merges it into Fakenham Junior.
+        // Little Snoring is open in June; the September extract merges it into Fakenham Junior. Valley is an infant
+        // school in June and renamed in September: each row keeps the name the school had when it was written.
         var earlier = string.Join('\n', File.ReadAllLines(SamplePath("gias", "schools.csv"))
             .Where(l => !l.StartsWith($"{OakfieldAcademy},", StringComparison.Ordinal))
             .Select(l => l.StartsWith($"{LittleSnoring},", StringComparison.Ordinal) || l.StartsWith($"{Oakfield},", StringComparison.Ordinal)
                 ? System.Text.RegularExpressions.Regex.Replace(l, @",Closed,([0-9-]*),[0-9-]+,", ",Open,$1,,")
-                : l));
+                : l.Replace("Valley Road Primary School", "Valley Road Infant School")));
         await api.ImportGiasAsync(earlier, "URN,LinkURN,LinkName,LinkType,LinkEstablishedDate\n", Day(2025, 6, 1));
         var littleSnoring = await api.SchoolAsync(LittleSnoring);
         var valley = await api.SchoolAsync(Valley);
@@ -220,6 +221,9 @@ public class when_the_timeline_is_rebuilt(ApiWithSchools api) : IClassFixture<Ap
 
         var moved = (await api.TimelineAsync(mover)).Row("teacher_ect_at_school_period_moved_school");
         moved.Heading.ShouldStartWith("Mo Mover moved from St Andrew's Church of England Primary School, Little Snoring (URN 121044) to Fakenham Junior School (URN 121045) on ");
+        var janes = await api.TimelineAsync(jane);
+        janes.Row("teacher_registered_as_ect").Heading.ShouldContain("at Valley Road Infant School (URN 100009)");
+        janes.Row("teacher_left_school_as_ect").Heading.ShouldContain("left Valley Road Primary School (URN 100009)");
         var live = await SnapshotAsync();
         live.Count.ShouldBeGreaterThan(20);
 
