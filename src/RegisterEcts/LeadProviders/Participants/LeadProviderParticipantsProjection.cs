@@ -27,11 +27,12 @@ public sealed class LeadProviderParticipantsProjection : IProjection
         if (!context.IsRebuild) await session.PrepareAsync(events, context, ct);
 
         var pending = new HashSet<Guid>();
+        var forced = new HashSet<Guid>();
         DateTimeOffset at = default;
         foreach (var e in events)
         {
             // Documents are compared once per append (all its events share recorded_at), as a live append would.
-            if (pending.Count > 0 && e.RecordedAt != at) session.Flush(pending, at, context);
+            if (pending.Count > 0 && e.RecordedAt != at) session.Flush(pending, forced, at, context);
             at = e.RecordedAt;
             switch (e.Data)
             {
@@ -61,10 +62,13 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                 case ITeacherEvent when e.StreamType == Teacher.StreamType:
                     session.Histories[e.StreamId] = ParticipantHistory.Evolve(session.History(e.StreamId), e);
                     pending.Add(e.StreamId);
+                    // Providers must re-sync an erased teacher whatever they held. It also keeps a rebuild
+                    // (which reads the earlier names as erased too) agreeing with the live rows.
+                    if (e.Data is TeacherPersonalDataErased) forced.Add(e.StreamId);
                     break;
             }
         }
-        if (pending.Count > 0) session.Flush(pending, at, context);
+        if (pending.Count > 0) session.Flush(pending, forced, at, context);
         if (context.IsRebuild) session.WriteRebuilt(context);
     }
 
@@ -196,7 +200,7 @@ public sealed class LeadProviderParticipantsProjection : IProjection
         }
 
         /// <summary>Recomputes the documents of the pending teachers as of this append, and clears the set.</summary>
-        internal void Flush(HashSet<Guid> pending, DateTimeOffset at, ProjectionContext context)
+        internal void Flush(HashSet<Guid> pending, HashSet<Guid> forced, DateTimeOffset at, ProjectionContext context)
         {
             var recordedOn = BusinessCalendar.DateInEngland(at);
             var asOf = Today is { } today && today > recordedOn ? today : recordedOn;
@@ -205,13 +209,15 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                 var history = History(teacherId);
                 var views = ParticipantDocuments.Build(history, asOf, this);
                 var createdAt = history.FirstRegisteredAt.Values.DefaultIfEmpty().Min();
-                if (context.IsRebuild) Track(teacherId, views, at, createdAt);
-                else Write(context, teacherId, views, at, createdAt);
+                var force = forced.Contains(teacherId);
+                if (context.IsRebuild) Track(teacherId, views, at, createdAt, force);
+                else Write(context, teacherId, views, at, createdAt, force);
             }
             pending.Clear();
+            forced.Clear();
         }
 
-        private static void Write(ProjectionContext context, Guid teacherId, IReadOnlyList<ParticipantView> views, DateTimeOffset at, DateTimeOffset createdAt)
+        private static void Write(ProjectionContext context, Guid teacherId, IReadOnlyList<ParticipantView> views, DateTimeOffset at, DateTimeOffset createdAt, bool force)
         {
             foreach (var v in views)
                 context.Enqueue(
@@ -220,14 +226,14 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                         (lead_provider_id, teacher_id, document, hash, api_updated_at, created_at, next_change_on, cohorts, training_statuses, school_ids, partnership_ids)
                     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11)
                     ON CONFLICT (lead_provider_id, teacher_id) DO UPDATE SET
-                        api_updated_at = CASE WHEN t.hash = excluded.hash THEN t.api_updated_at ELSE excluded.api_updated_at END,
+                        api_updated_at = CASE WHEN t.hash = excluded.hash AND NOT $12 THEN t.api_updated_at ELSE excluded.api_updated_at END,
                         document = excluded.document, hash = excluded.hash, created_at = excluded.created_at,
                         next_change_on = excluded.next_change_on, cohorts = excluded.cohorts, training_statuses = excluded.training_statuses,
                         school_ids = excluded.school_ids, partnership_ids = excluded.partnership_ids
-                    WHERE (t.hash, t.created_at, t.next_change_on, t.school_ids, t.partnership_ids)
+                    WHERE $12 OR (t.hash, t.created_at, t.next_change_on, t.school_ids, t.partnership_ids)
                         IS DISTINCT FROM (excluded.hash, excluded.created_at, excluded.next_change_on, excluded.school_ids, excluded.partnership_ids)
                     """,
-                    RowParameters(v, teacherId, at, createdAt));
+                    [.. RowParameters(v, teacherId, at, createdAt), force]);
             context.Enqueue("DELETE FROM lead_provider_participants WHERE teacher_id = $1 AND NOT (lead_provider_id = ANY($2))",
                 teacherId, views.Select(v => v.LeadProviderId).ToArray());
         }
@@ -240,7 +246,7 @@ public sealed class LeadProviderParticipantsProjection : IProjection
         ];
 
         // The same rule as the SQL above, applied in memory: the replay writes each row once per batch.
-        private void Track(Guid teacherId, IReadOnlyList<ParticipantView> views, DateTimeOffset at, DateTimeOffset createdAt)
+        private void Track(Guid teacherId, IReadOnlyList<ParticipantView> views, DateTimeOffset at, DateTimeOffset createdAt, bool force)
         {
             var keys = _rowsByTeacher.TryGetValue(teacherId, out var existing) ? existing : _rowsByTeacher[teacherId] = [];
             foreach (var key in keys.Where(k => views.All(v => v.LeadProviderId != k.Item1)).ToList())
@@ -252,7 +258,7 @@ public sealed class LeadProviderParticipantsProjection : IProjection
             foreach (var v in views)
             {
                 var key = (v.LeadProviderId, teacherId);
-                var updatedAt = _rows.TryGetValue(key, out var old) && old.View.Hash.AsSpan().SequenceEqual(v.Hash) ? old.UpdatedAt : at;
+                var updatedAt = !force && _rows.TryGetValue(key, out var old) && old.View.Hash.AsSpan().SequenceEqual(v.Hash) ? old.UpdatedAt : at;
                 _rows[key] = new Row(v, updatedAt, createdAt);
                 keys.Add(key);
                 _dirty.Add(key);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RegisterEcts.EventStore.Serialization;
 using RegisterEcts.Shared;
 using RegisterEcts.Teachers;
 
@@ -105,7 +106,7 @@ public static class ParticipantDocuments
                 enrolments.Add(Enrolment(history, latest, role, asOf, lookups.SchoolUrn(schoolId), partnership?.DeliveryPartnerId ?? latest.ProviderLed.DeliveryPartnerId, boundaries));
             }
             var document = new ParticipantDocument(
-                teacher.DisplayName, teacher.Trn,
+                teacher.Erased ? PersonalData.Erased : teacher.DisplayName, teacher.Trn,
                 history.IdChanges.Select(c => new ParticipantIdChangeDocument(c.FromParticipantId, c.ToParticipantId, c.ChangedAt)).ToList(),
                 enrolments);
             var json = JsonSerializer.Serialize(document, Json);
@@ -139,6 +140,8 @@ public static class ParticipantDocuments
         var email = ect
             ? teacher.EctPeriods.FirstOrDefault(p => p.Id == period.AtSchoolPeriodId)?.Email
             : teacher.MentorPeriods.FirstOrDefault(p => p.Id == period.AtSchoolPeriodId)?.Email;
+        // Read as a replay after erasure reads it: the key is deleted only after the erasure is appended.
+        if (teacher.Erased && email is not null) email = PersonalData.Erased;
         var workingPattern = ect ? teacher.EctPeriods.MaxBy(p => p.Dates.Start)?.WorkingPattern : null;
         var mentorIneligibleOn = teacher.MentorIneligibleForFundingOn;
 
