@@ -4,6 +4,7 @@ using RegisterEcts.Reference;
 using RegisterEcts.Schools;
 using RegisterEcts.Teachers;
 using RegisterEcts.Teachers.AtSchoolPeriods;
+using RegisterEcts.Teachers.Periods;
 using RegisterEcts.Teachers.TrnIndex;
 using RegisterEcts.Schools.SchoolDirectory;
 using RegisterEcts.Partnerships.PartnershipList;
@@ -32,5 +33,6 @@ public static class RegisterEctsStore
         // Inline: the uniqueness and period rules these tables enforce must hold at commit.
         options.InlineProjections.AddRange([
             new TrnIndexProjection(), new SchoolDirectoryProjection(), new PartnershipListProjection(), new AtSchoolPeriodsProjection()]);
+        options.InlineProjections.Add(new TeacherPeriodsProjection());
     }
 }
