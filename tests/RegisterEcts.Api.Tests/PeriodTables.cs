@@ -78,6 +78,11 @@ public sealed class PeriodTablesWorld : ApiWithSchools
         (await westfield.ChangesEctLeadProviderAsync(Jane, TeachFirst, on: Day(2025, 10, 6))).ShouldBe(HttpStatusCode.OK);
         (await westfield.AssignsMentorAsync(Jane, Maria, on: Day(2025, 9, 2))).ShouldBe(HttpStatusCode.OK);
         (await westfield.AssignsMentorAsync(Jane, Tom, on: Day(2026, 1, 5))).ShouldBe(HttpStatusCode.OK);
+        // No command withdraws training yet (the lead provider API will): append what it will append.
+        var mariasTraining = (await Store.ReadStreamAsync(Maria)).Events.Select(e => e.Data).OfType<TrainingPeriodStarted>().Single();
+        await Store.AppendAsync(Maria, Teacher.StreamType, ExpectedVersion.Any,
+            [new TrainingPeriodWithdrawn(Maria, mariasTraining.TrainingPeriodId, WithdrawalReason.MentorNoLongerBeingMentor, Day(2026, 1, 9))],
+            new EventContext(new Actor("lead_provider", Ambition.ToString(), "Ambition")));
 
         var kingfisher = await AppropriateBodyAsync(Kingfisher);
         (await kingfisher.ClaimsAsync(trn, Day(2025, 9, 1), on: Day(2025, 9, 10))).ShouldBe(HttpStatusCode.OK);
@@ -266,6 +271,18 @@ public class when_careers_are_kept_in_the_period_tables(PeriodTablesWorld world)
         mentorships.Select(m => (m.MentorId, m.Start, m.End)).ShouldBe([
             (world.Maria, Day(2025, 9, 2), Day(2026, 1, 4)),
             (world.Tom, Day(2026, 1, 5), Day(2026, 7, 20))]);
+    }
+
+    [Fact]
+    public async Task withdrawn_training_ends_on_the_day_and_the_mentor_reads_as_withdrawn()
+    {
+        var training = (await world.TrainingAsync(world.Maria)).Single();
+        var withdrawnOn = (await world.RowsAsync("SELECT withdrawn_on FROM training_periods WHERE teacher_id = $1", r => r.GetFieldValue<DateOnly>(0), world.Maria)).Single();
+
+        (training.Role, training.Status, training.WithdrawalReason, training.End, withdrawnOn).ShouldBe(
+            ("mentor", "withdrawn", "mentor_no_longer_being_mentor", (DateOnly?)Day(2026, 1, 9), Day(2026, 1, 9)));
+        var maria = (await world.TeacherAsync(world.Maria))!;
+        (maria.MentorTrainingStatus, maria.EctTrainingStatus).ShouldBe(("withdrawn", null));
     }
 
     [Fact]
