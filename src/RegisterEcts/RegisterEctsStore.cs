@@ -6,6 +6,7 @@ using RegisterEcts.Reference;
 using RegisterEcts.Schools;
 using RegisterEcts.Teachers;
 using RegisterEcts.Teachers.AtSchoolPeriods;
+using RegisterEcts.Teachers.Periods;
 using RegisterEcts.Teachers.TrnIndex;
 using RegisterEcts.Teachers.Timeline;
 using RegisterEcts.Schools.SchoolDirectory;
@@ -35,6 +36,7 @@ public static class RegisterEctsStore
         // Inline: the uniqueness and period rules these tables enforce must hold at commit.
         options.InlineProjections.AddRange([
             new TrnIndexProjection(), new SchoolDirectoryProjection(), new PartnershipListProjection(), new AtSchoolPeriodsProjection()]);
+        options.InlineProjections.Add(new TeacherPeriodsProjection());
         options.InlineProjections.Add(new TeacherTimelineProjection());
         // Last: it reads the partnerships and schools the projections above keep.
         options.InlineProjections.Add(new LeadProviderParticipantsProjection());
