@@ -63,6 +63,7 @@ public interface IParticipantLookups
 {
     PartnershipInfo? Partnership(Guid partnershipId);
     int? SchoolUrn(Guid schoolId);
+    string? LeadProviderName(Guid leadProviderId);
 }
 
 public static class ParticipantDocuments
