@@ -32,5 +32,6 @@ public static class RegisterEctsStore
         // Inline: the uniqueness and period rules these tables enforce must hold at commit.
         options.InlineProjections.AddRange([
             new TrnIndexProjection(), new SchoolDirectoryProjection(), new PartnershipListProjection(), new AtSchoolPeriodsProjection()]);
+        options.InlineProjections.Add(new Partnerships.ApiView.LeadProviderApiProjection());
     }
 }
