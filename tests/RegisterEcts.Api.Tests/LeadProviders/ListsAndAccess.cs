@@ -158,7 +158,7 @@ public class the_v3_delivery_partners(ApiWithLeadProviders api) : IClassFixture<
         var mercia = (await ambition.GetAsync($"/api/v3/delivery-partners/{Mercia}")).ShouldBe(HttpStatusCode.OK);
         mercia.Data()["type"]!.GetValue<string>().ShouldBe("delivery-partner");
         mercia.Attribute("name").ShouldBe("Mercia Teaching Partnership");
-        mercia.Data()["attributes"]!["cohort"]!.AsArray().Select(y => y!.GetValue<string>()).ShouldBe(["2021", "2024", "2025"]);
+        mercia.Data()["attributes"]!["cohort"]!.AsArray().Select(y => y!.GetValue<string>()).ShouldBe(["2021", "2023", "2024", "2025"]);
 
         (await ambition.GetAsync($"/api/v3/delivery-partners/{Humber}")).ShouldBeError(HttpStatusCode.NotFound, ("Resource not found", "Nothing could be found for the provided details"));
         var teachFirst = await api.LeadProviderAsync(TeachFirst);
