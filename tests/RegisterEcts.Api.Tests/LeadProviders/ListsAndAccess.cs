@@ -135,6 +135,30 @@ public class the_v3_schools(ApiWithLeadProviders api) : IClassFixture<ApiWithLea
     }
 
     [Fact]
+    public async Task show_an_expression_of_interest_and_the_programme_the_school_chose()
+    {
+        var ambition = await api.LeadProviderAsync(Ambition);
+        var teachFirst = await api.LeadProviderAsync(TeachFirst);
+        var chosen = await api.FreshSchoolAsync();
+        var before = (await teachFirst.GetAsync($"/api/v3/schools/{chosen}?filter[cohort]=2025")).ShouldBe(HttpStatusCode.OK);
+        var tutor = await api.SchoolAsync(await api.UrnOfAsync(chosen));
+
+        (await tutor.RegistersEctAsync(Trns.Next(), On.Day(2025, 9, 1), on: On.Day(2025, 9, 1), leadProvider: TeachFirst)).ShouldBe(HttpStatusCode.Created);
+
+        var theirs = (await teachFirst.GetAsync($"/api/v3/schools/{chosen}?filter[cohort]=2025")).ShouldBe(HttpStatusCode.OK);
+        theirs.Attribute("expression_of_interest").ShouldBe("true");
+        theirs.Attribute("in_partnership").ShouldBe("false");
+        theirs.Attribute("induction_programme_choice").ShouldBe("provider_led");
+        DateTimeOffset.Parse(theirs.Attribute("updated_at")).ShouldBeGreaterThan(DateTimeOffset.Parse(before.Attribute("updated_at")));
+        (await ambition.GetAsync($"/api/v3/schools/{chosen}?filter[cohort]=2025")).Attribute("expression_of_interest").ShouldBe("false");
+
+        var schoolLed = await api.FreshSchoolAsync();
+        var other = await api.SchoolAsync(await api.UrnOfAsync(schoolLed));
+        (await other.RegistersEctAsync(Trns.Next(), On.Day(2025, 9, 1), on: On.Day(2025, 9, 1), programme: "school_led")).ShouldBe(HttpStatusCode.Created);
+        (await ambition.GetAsync($"/api/v3/schools/{schoolLed}?filter[cohort]=2025")).Attribute("induction_programme_choice").ShouldBe("school_led");
+    }
+
+    [Fact]
     public async Task leave_out_ineligible_schools_that_nobody_partners()
     {
         var ambition = await api.LeadProviderAsync(Ambition);

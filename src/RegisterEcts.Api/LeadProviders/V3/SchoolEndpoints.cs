@@ -12,8 +12,9 @@ public sealed record SchoolAttributes(
 
 /// <summary>
 /// GET /schools and /schools/{id}, always for one cohort (rect-api-v3 §3.4): eligible schools and any school
-/// in partnership that cohort. expression_of_interest and in_partnership come from partnerships;
-/// induction_programme_choice is provider_led for a school in partnership, else not_yet_known.
+/// in partnership that cohort. expression_of_interest: this provider has a partnership with the school in the
+/// cohort or any training was arranged with it there (it stays true); induction_programme_choice: provider_led
+/// when any provider-led training is in the cohort, school_led when only school-led ECT training starts in it.
 /// </summary>
 internal static class SchoolEndpoints
 {
@@ -22,7 +23,14 @@ internal static class SchoolEndpoints
     private static readonly Dictionary<string, string> SortColumns = new() { ["created_at"] = "s.created_at", ["updated_at"] = "s.api_updated_at" };
 
     private const string InPartnership = "EXISTS (SELECT 1 FROM lead_provider_partnerships p WHERE p.school_id = s.school_id AND p.contract_period_year = {0})";
-    private const string OwnPartnership = "EXISTS (SELECT 1 FROM lead_provider_partnerships p WHERE p.school_id = s.school_id AND p.contract_period_year = {0} AND p.lead_provider_id = {1})";
+    private const string ExpressionOfInterest =
+        "EXISTS (SELECT 1 FROM lead_provider_partnerships p WHERE p.school_id = s.school_id AND p.contract_period_year = {0} AND p.lead_provider_id = {1}) "
+        + "OR EXISTS (SELECT 1 FROM lead_provider_school_training t WHERE t.school_id = s.school_id AND t.contract_period_year = {0} AND t.lead_provider_id = {1})";
+
+    private const string ProgrammeChoice =
+        "CASE WHEN EXISTS (SELECT 1 FROM lead_provider_school_training t WHERE t.school_id = s.school_id AND t.contract_period_year = {0} AND t.programme = 'provider_led') THEN 'provider_led' "
+        + "WHEN EXISTS (SELECT 1 FROM lead_provider_school_training t WHERE t.school_id = s.school_id AND t.contract_period_year = {0} AND t.programme = 'school_led' AND t.role = 'ect') THEN 'school_led' "
+        + "ELSE 'not_yet_known' END";
 
     public static RouteGroupBuilder MapSchools(this RouteGroupBuilder v3)
     {
@@ -61,7 +69,7 @@ internal static class SchoolEndpoints
         return page.Rows is [var (found, attributes)] ? V3.One(Type, found, attributes) : throw V3Exception.NotFound();
     }
 
-    private const string Columns = "s.school_id, s.urn, s.name, s.created_at, s.api_updated_at, v3_in_partnership, v3_own_partnership";
+    private const string Columns = "s.school_id, s.urn, s.name, s.created_at, s.api_updated_at, v3_in_partnership, v3_expression_of_interest, v3_programme_choice";
 
     /// The cohort's eligible schools plus any in partnership that cohort; the two flags become columns of the row.
     private static void Scope(V3Query query, int year, Guid leadProvider)
@@ -70,7 +78,8 @@ internal static class SchoolEndpoints
         var lp = query.Param(leadProvider);
         query.Where($"s.eligible OR v3_in_partnership");
         query.AppendFrom($", LATERAL (SELECT {string.Format(CultureInfo.InvariantCulture, InPartnership, y)} AS v3_in_partnership, "
-            + $"{string.Format(CultureInfo.InvariantCulture, OwnPartnership, y, lp)} AS v3_own_partnership) flags");
+            + $"({string.Format(CultureInfo.InvariantCulture, ExpressionOfInterest, y, lp)}) AS v3_expression_of_interest, "
+            + $"{string.Format(CultureInfo.InvariantCulture, ProgrammeChoice, y)} AS v3_programme_choice) flags");
     }
 
     /// The required filter[cohort]: null when it names no known cohort (an empty list, or 404 for one school).
@@ -87,7 +96,7 @@ internal static class SchoolEndpoints
         var own = r.GetBoolean(6);
         return (r.GetGuid(0), new SchoolAttributes(
             r.GetString(2), r.GetInt32(1).ToString(CultureInfo.InvariantCulture), year.ToString(CultureInfo.InvariantCulture), inPartnership,
-            inPartnership ? "provider_led" : "not_yet_known", own,
+            r.GetString(7), own,
             // The service records no induction tutor yet; the reference shows them only with an expression of interest anyway.
             null, null,
             LeadProviderApiProjection.Timestamp(r.GetFieldValue<DateTimeOffset>(3)), LeadProviderApiProjection.Timestamp(r.GetFieldValue<DateTimeOffset>(4))));

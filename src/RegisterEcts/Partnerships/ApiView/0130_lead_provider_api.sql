@@ -63,3 +63,21 @@ CREATE TABLE lead_provider_partnership_training (
     PRIMARY KEY (teacher_id, training_period_id)
 );
 CREATE INDEX lead_provider_partnership_training_partnership ON lead_provider_partnership_training (partnership_id);
+
+-- Cohorts, to place a school-led training period (which names no cohort) by its start date.
+CREATE TABLE lead_provider_api_contract_periods (
+    year        integer PRIMARY KEY,
+    started_on  date NOT NULL,
+    finished_on date NOT NULL
+);
+
+-- What training has ever been arranged at a school, per cohort and lead provider: it drives a school's
+-- expression_of_interest (which stays true once set) and induction_programme_choice.
+CREATE TABLE lead_provider_school_training (
+    school_id            uuid NOT NULL,
+    role                 text NOT NULL,
+    programme            text NOT NULL,
+    lead_provider_id     uuid NOT NULL,   -- the nil uuid for school-led training
+    contract_period_year integer NOT NULL, -- 0 when no cohort contains a school-led start
+    PRIMARY KEY (school_id, contract_period_year, lead_provider_id, role, programme)
+);

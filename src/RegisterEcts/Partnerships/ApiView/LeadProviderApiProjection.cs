@@ -4,6 +4,7 @@ using RegisterEcts.EventStore;
 using RegisterEcts.EventStore.Projections;
 using RegisterEcts.Reference;
 using RegisterEcts.Schools;
+using RegisterEcts.Shared;
 using RegisterEcts.Teachers;
 
 namespace RegisterEcts.Partnerships.ApiView;
@@ -20,7 +21,7 @@ public sealed class LeadProviderApiProjection : IProjection
 
     public IReadOnlyList<string> Tables =>
         ["lead_provider_partnerships", "lead_provider_delivery_partners", "lead_provider_api_schools", "lead_provider_api_delivery_partner_names",
-         "lead_provider_partnership_training"];
+         "lead_provider_partnership_training", "lead_provider_api_contract_periods", "lead_provider_school_training"];
 
     /// The timestamp format of every v3 document (Rails' ISO 8601 with milliseconds, in UTC).
     public static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
@@ -73,8 +74,17 @@ public sealed class LeadProviderApiProjection : IProjection
                 case SchoolPartnershipRecreated c:
                     InsertPartnership(context, c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, at);
                     break;
-                case TrainingPeriodStarted { ProviderLed.PartnershipId: { } partnershipId } t:
-                    InsertTraining(context, t.TeacherId, t.TrainingPeriodId, partnershipId, t.StartedOn, t.FinishedOn);
+                case ContractPeriodRegistered p:
+                    context.Enqueue(
+                        """
+                        INSERT INTO lead_provider_api_contract_periods (year, started_on, finished_on) VALUES ($1, $2, $3)
+                        ON CONFLICT (year) DO UPDATE SET started_on = EXCLUDED.started_on, finished_on = EXCLUDED.finished_on
+                        """, p.Year, p.StartedOn, p.FinishedOn);
+                    break;
+                case TrainingPeriodStarted t:
+                    if (t.ProviderLed?.PartnershipId is { } partnershipId)
+                        InsertTraining(context, t.TeacherId, t.TrainingPeriodId, partnershipId, t.StartedOn, t.FinishedOn);
+                    RecordSchoolTraining(context, t, at);
                     break;
                 case TrainingPeriodFinished f:
                     context.Enqueue("UPDATE lead_provider_partnership_training SET finished_on = $3 WHERE teacher_id = $1 AND training_period_id = $2",
@@ -140,6 +150,21 @@ public sealed class LeadProviderApiProjection : IProjection
             INSERT INTO lead_provider_partnership_training (teacher_id, training_period_id, partnership_id, started_on, finished_on) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (teacher_id, training_period_id) DO UPDATE SET partnership_id = EXCLUDED.partnership_id, started_on = EXCLUDED.started_on, finished_on = EXCLUDED.finished_on
             """, teacherId, trainingPeriodId, partnershipId, startedOn, finishedOn);
+
+    /// A new kind of training at the school (role, programme, provider, cohort) may change its documents
+    /// (expression_of_interest, induction_programme_choice): the school's api_updated_at moves only then.
+    private static void RecordSchoolTraining(ProjectionContext context, TrainingPeriodStarted t, DateTimeOffset at) =>
+        context.Enqueue(
+            """
+            WITH added AS (
+                INSERT INTO lead_provider_school_training (school_id, role, programme, lead_provider_id, contract_period_year)
+                SELECT $1, $2, $3, $4, COALESCE($5::integer, (SELECT c.year FROM lead_provider_api_contract_periods c WHERE c.started_on <= $6::date AND $6::date <= c.finished_on), 0)
+                ON CONFLICT DO NOTHING
+                RETURNING school_id)
+            UPDATE lead_provider_api_schools SET api_updated_at = $7 WHERE school_id IN (SELECT school_id FROM added)
+            """,
+            t.SchoolId, t.Role == TeacherRole.Ect ? "ect" : "mentor", t.Programme == TrainingProgramme.ProviderLed ? "provider_led" : "school_led",
+            t.ProviderLed?.LeadProviderId ?? Guid.Empty, (object?)t.ProviderLed?.ContractPeriodYear, t.StartedOn, at);
 
     private static void FinishTrainingBy(ProjectionContext context, Guid teacherId, int trainingPeriodId, DateOnly on) =>
         context.Enqueue(
