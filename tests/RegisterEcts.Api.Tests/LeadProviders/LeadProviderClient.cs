@@ -56,7 +56,7 @@ public sealed class LeadProviderClient(HttpClient http, string? token)
     public Task<Reply> PostAsync(string path, string json, string? idempotencyKey = null, DateOnly? on = null) =>
         SendAsync(HttpMethod.Post, path, json, on, idempotencyKey);
 
-    public Task<Reply> PutAsync(string path, string json, DateOnly? on = null) => SendAsync(HttpMethod.Put, path, json, on);
+    public Task<Reply> PutAsync(string path, string json, DateOnly? on = null, string? idempotencyKey = null) => SendAsync(HttpMethod.Put, path, json, on, idempotencyKey);
 
     public Task<Reply> ConfirmsAsync(Guid school, Guid deliveryPartner, object cohort, string? idempotencyKey = null, DateOnly? on = null) =>
         PostAsync("/api/v3/partnerships", Body("partnership", new JsonObject
@@ -64,8 +64,8 @@ public sealed class LeadProviderClient(HttpClient http, string? token)
             ["cohort"] = JsonValue.Create(cohort), ["school_id"] = school.ToString(), ["delivery_partner_id"] = deliveryPartner.ToString(),
         }), idempotencyKey, on);
 
-    public Task<Reply> ChangesDeliveryPartnerAsync(Guid partnership, Guid deliveryPartner) =>
-        PutAsync($"/api/v3/partnerships/{partnership}", Body("partnership", new JsonObject { ["delivery_partner_id"] = deliveryPartner.ToString() }));
+    public Task<Reply> ChangesDeliveryPartnerAsync(Guid partnership, Guid deliveryPartner, string? idempotencyKey = null) =>
+        PutAsync($"/api/v3/partnerships/{partnership}", Body("partnership", new JsonObject { ["delivery_partner_id"] = deliveryPartner.ToString() }), idempotencyKey: idempotencyKey);
 
     public static string Body(string type, JsonObject attributes) =>
         new JsonObject { ["data"] = new JsonObject { ["type"] = type, ["attributes"] = attributes } }.ToJsonString();

@@ -198,6 +198,21 @@ public class a_lead_provider_confirming_partnerships(ApiWithLeadProviders api) :
     }
 
     [Fact]
+    public async Task a_retried_put_with_the_same_idempotency_key_gets_the_first_answer_and_writes_nothing()
+    {
+        var ambition = await api.LeadProviderAsync(Ambition);
+        var id = (await ambition.ConfirmsAsync(await api.FreshSchoolAsync(), Mercia, "2025")).ShouldBe(HttpStatusCode.OK).Id();
+        var key = Guid.NewGuid().ToString();
+        var first = (await ambition.ChangesDeliveryPartnerAsync(id, Chiltern, key)).ShouldBe(HttpStatusCode.OK);
+        var before = await api.EventCountAsync();
+
+        var retry = (await ambition.ChangesDeliveryPartnerAsync(id, Chiltern, key)).ShouldBe(HttpStatusCode.OK);
+
+        retry.Body!.ToJsonString().ShouldBe(first.Body!.ToJsonString());
+        (await api.EventCountAsync()).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task a_rebuild_reproduces_the_rows_the_appends_wrote()
     {
         var ambition = await api.LeadProviderAsync(Ambition);
