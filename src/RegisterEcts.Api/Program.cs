@@ -2,6 +2,7 @@ using RegisterEcts.Api;
 using RegisterEcts.Api.AppropriateBodies;
 using RegisterEcts.Api.Health;
 using RegisterEcts.Api.Http;
+using RegisterEcts.Api.LeadProviders.V3;
 using RegisterEcts.Api.Reference;
 using RegisterEcts.Api.Schools;
 using RegisterEcts.Api.Support;
@@ -14,6 +15,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseMiddleware<IdempotencyMiddleware>();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealthEndpoints();
@@ -21,6 +23,7 @@ app.MapReferenceEndpoints();
 app.MapSchoolEndpoints();
 app.MapAppropriateBodyEndpoints();
 app.MapSupportEndpoints();
+app.MapLeadProviderApi();
 
 app.Run();
 

@@ -38,6 +38,7 @@ public static class RegisterEctsStore
             new TrnIndexProjection(), new SchoolDirectoryProjection(), new PartnershipListProjection(), new AtSchoolPeriodsProjection()]);
         options.InlineProjections.Add(new TeacherPeriodsProjection());
         options.InlineProjections.Add(new TeacherTimelineProjection());
+        options.InlineProjections.Add(new Partnerships.ApiView.LeadProviderApiProjection());
         // Last: it reads the partnerships and schools the projections above keep.
         options.InlineProjections.Add(new LeadProviderParticipantsProjection());
     }
