@@ -1,4 +1,6 @@
+using RegisterEcts.Declarations;
 using RegisterEcts.EventStore;
+using RegisterEcts.Statements;
 using RegisterEcts.Partnerships;
 using RegisterEcts.Reference;
 using RegisterEcts.Schools;
@@ -28,9 +30,11 @@ public static class RegisterEctsStore
     public static void Configure(EventStoreOptions options)
     {
         TeacherEvents.Register(SchoolEvents.Register(PartnershipEvents.Register(ReferenceEvents.Register(options.Events))));
+        StatementEvents.Register(DeclarationEvents.Register(options.Events));
         options.Migrations.AddRange(Migration.FromAssembly(typeof(RegisterEctsStore).Assembly, "", "registerects"));
         // Inline: the uniqueness and period rules these tables enforce must hold at commit.
         options.InlineProjections.AddRange([
             new TrnIndexProjection(), new SchoolDirectoryProjection(), new PartnershipListProjection(), new AtSchoolPeriodsProjection()]);
+        options.InlineProjections.AddRange([new DeclarationsProjection(), new StatementsProjection()]);
     }
 }

@@ -176,3 +176,11 @@ public static class TeacherEvents
         .Map<EctStartDateCorrected>("teacher_ect_start_date_corrected")
         .Map<LeavingDateCorrected>("teacher_leaving_date_corrected");
 }
+
+/// The lead provider resumed deferred or withdrawn training: the old period keeps its status and a new one starts (ToTrainingPeriodId).
+public sealed record TrainingPeriodResumed(Guid TeacherId, int FromTrainingPeriodId, int ToTrainingPeriodId, DateOnly ResumedOn) : ITeacherEvent;
+
+/// The lead provider moved training onto another schedule (and maybe cohort). In place when From and To are the same period.
+public sealed record TrainingScheduleChanged(
+    Guid TeacherId, int FromTrainingPeriodId, int ToTrainingPeriodId, int ContractPeriodYear, string ScheduleIdentifier,
+    Guid? PartnershipId, Guid? DeliveryPartnerId, DateOnly ChangedOn) : ITeacherEvent;

@@ -1,0 +1,51 @@
+using Npgsql;
+using RegisterEcts.EventStore;
+using RegisterEcts.Reference;
+using RegisterEcts.Statements;
+using RegisterEcts.Teachers;
+
+namespace RegisterEcts.Declarations;
+
+/// The command path for declarations: load what Decide needs, decide, append. The API and the CLI share it.
+public static class DeclarationStreams
+{
+    public const string OneLivePerType = "declarations_one_live_per_type";
+
+    /// Created is false when an identical submission committed first: as in the reference, the caller gets that one.
+    public sealed record Submitted(Guid DeclarationId, bool Created);
+
+    public static async Task<Submitted> SubmitAsync(PostgresEventStore store, SubmitDeclaration command, EventContext context, CancellationToken ct = default)
+    {
+        var teacher = await LoadAsync(store, command.TeacherId, Teacher.Initial, Teacher.Evolve, ct);
+        var (reference, _) = await ReferenceStream.LoadAsync(store, ct);
+        var declarations = await DeclarationsProjection.ForTeacherAsync(store.DataSource, command.TeacherId, ct);
+        var statements = await StatementsProjection.ForLeadProviderAsync(store.DataSource, command.LeadProviderId, ct);
+        var events = SubmitDeclaration.Decide(command, teacher, declarations, statements, reference);
+        try
+        {
+            await store.AppendAsync(command.DeclarationId, Declaration.StreamType, ExpectedVersion.NoStream, events, context, ct);
+            return new(command.DeclarationId, true);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == OneLivePerType)
+        {
+            var submitted = (DeclarationSubmitted)events[0];
+            var winner = (await DeclarationsProjection.ForTeacherAsync(store.DataSource, command.TeacherId, ct))
+                .First(d => d.Role == submitted.Role && d.DeclarationType == submitted.DeclarationType && d.State.IsLive());
+            return new(winner.DeclarationId, false);
+        }
+    }
+
+    public static async Task<Declaration> VoidAsync(PostgresEventStore store, VoidDeclaration command, EventContext context, CancellationToken ct = default)
+    {
+        var statements = await StatementsProjection.ForLeadProviderAsync(store.DataSource, command.LeadProviderId, ct);
+        var result = await store.DecideAsync(command.DeclarationId, Declaration.StreamType, Declaration.Initial, Declaration.Evolve,
+            state => VoidDeclaration.Decide(command, state, statements), context, ct);
+        return result.State;
+    }
+
+    public static async Task<T> LoadAsync<T>(PostgresEventStore store, Guid id, T initial, Func<T, object, T> evolve, CancellationToken ct)
+    {
+        var slice = await store.ReadStreamAsync(id, ct: ct);
+        return slice.Events.Aggregate(initial, (s, e) => evolve(s, e.Data));
+    }
+}
