@@ -30,7 +30,10 @@ public static class LeadProviderParticipant
     public static (TeacherRole Role, TrainingPeriod Period) Resolve(Teacher teacher, Guid leadProviderId, string? courseIdentifier)
     {
         if (string.IsNullOrWhiteSpace(courseIdentifier)) throw CourseMissing();
-        if (!teacher.Exists || teacher.MergedInto is not null) throw ParticipantNotRecognised();
+        // A teacher this provider has never trained is not its participant (the API answers 404 before this).
+        if (!teacher.Exists || teacher.MergedInto is not null
+            || (LatestFor(teacher, leadProviderId, TeacherRole.Ect) ?? LatestFor(teacher, leadProviderId, TeacherRole.Mentor)) is null)
+            throw ParticipantNotRecognised();
         var role = RoleOf(courseIdentifier) ?? throw CourseNotRecognised();
         var period = LatestFor(teacher, leadProviderId, role) ?? throw CourseNotRecognised();
         return (role, period);

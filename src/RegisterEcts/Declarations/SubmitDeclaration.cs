@@ -38,9 +38,6 @@ public sealed partial record SubmitDeclaration(
     {
         var today = DateOnly.FromDateTime(command.Now.UtcDateTime);
         if (command.TeacherId == Guid.Empty) throw new RuleViolation("participant_id", "Enter a '#/participant_id'.");
-        if (!teacher.Exists || teacher.MergedInto is not null
-            || (LeadProviderParticipant.LatestFor(teacher, command.LeadProviderId, TeacherRole.Ect) ?? LeadProviderParticipant.LatestFor(teacher, command.LeadProviderId, TeacherRole.Mentor)) is null)
-            throw LeadProviderParticipant.ParticipantNotRecognised();
         var (role, period) = LeadProviderParticipant.Resolve(teacher, command.LeadProviderId, command.CourseIdentifier);
         var training = period.ProviderLed!;
         var cohort = reference.FindContractPeriod(training.ContractPeriodYear)
