@@ -38,7 +38,7 @@ public static class StatementSeed
             ? d : throw new InvalidDataException($"Statements: cohort {year}: '{value}' is not a month (yyyy-MM)");
 }
 
-internal sealed record StatementFile(string? Comment, int PaymentDay, IReadOnlyList<StatementCohortEntry> Cohorts);
+internal sealed record StatementFile(int PaymentDay, IReadOnlyList<StatementCohortEntry> Cohorts, string? Comment = null);
 
 internal sealed record StatementCohortEntry(int Year, string FirstMonth, string LastMonth);
 
