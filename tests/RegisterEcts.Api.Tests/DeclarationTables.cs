@@ -117,6 +117,23 @@ public class when_declarations_are_stored(DeclarationStore db) : IClassFixture<D
     }
 
     [Fact]
+    public async Task declarations_submitted_before_the_teacher_became_eligible_become_eligible_with_it()
+    {
+        var jane = await db.EctAsync(eligible: false);
+        var command = DeclarationStore.Started(jane);
+        await DeclarationStreams.SubmitAsync(db.Store, command, DeclarationStore.Context);
+        await db.Store.AppendAsync(jane, Teacher.StreamType, ExpectedVersion.Any,
+            [new TeacherFundingEligibilitySet(jane, TeacherRole.Ect, new(2025, 10, 20))], DeclarationStore.Context);
+
+        (await DeclarationStreams.MakeEligibleAsync(db.Store, new(jane, new(2025, 10, 20)), DeclarationStore.Context)).ShouldBe(1);
+
+        var row = await db.RowAsync("declarations", "declaration_id", command.DeclarationId);
+        row["state"].ShouldBe("eligible");
+        row["statement_id"].ShouldBe(Statement.IdFor(DeclarationStore.Ambition, 2025, 2025, 11));
+        (await DeclarationStreams.MakeEligibleAsync(db.Store, new(jane, new(2025, 10, 20)), DeclarationStore.Context)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task a_repeat_after_the_first_committed_is_refused_as_a_duplicate()
     {
         var jane = await db.EctAsync();

@@ -43,6 +43,30 @@ public static class DeclarationStreams
         return result.State;
     }
 
+    /// After a teacher became eligible for funding; returns how many declarations became eligible.
+    public static async Task<int> MakeEligibleAsync(PostgresEventStore store, MakeDeclarationsEligible command, EventContext context, CancellationToken ct = default)
+    {
+        var teacher = await LoadAsync(store, command.TeacherId, Teacher.Initial, Teacher.Evolve, ct);
+        var versions = new Dictionary<Guid, long>();
+        var declarations = new List<DeclarationSummary>();
+        foreach (var row in await DeclarationsProjection.ForTeacherAsync(store.DataSource, command.TeacherId, ct))
+        {
+            if (row.State != DeclarationState.Submitted) continue;
+            var slice = await store.ReadStreamAsync(row.DeclarationId, ct: ct);
+            versions[row.DeclarationId] = slice.Version;
+            declarations.Add(slice.Events.Aggregate(Declaration.Initial, (s, e) => Declaration.Evolve(s, e.Data)).Summary);
+        }
+        var statements = new List<StatementSummary>();
+        foreach (var lp in declarations.Select(d => d.LeadProviderId).Distinct())
+            statements.AddRange(await StatementsProjection.ForLeadProviderAsync(store.DataSource, lp, ct));
+        var events = MakeDeclarationsEligible.Decide(command, teacher, declarations, statements);
+        if (events.Count == 0) return 0;
+        // Each declaration at the version read: one voided meanwhile makes this fail rather than revive it.
+        await store.AppendAsync(events.Select(e => new StreamAppend(((IDeclarationEvent)e).DeclarationId, Declaration.StreamType,
+            ExpectedVersion.Exactly(versions[((IDeclarationEvent)e).DeclarationId]), [e])).ToList(), context, ct);
+        return events.Count;
+    }
+
     public static async Task<T> LoadAsync<T>(PostgresEventStore store, Guid id, T initial, Func<T, object, T> evolve, CancellationToken ct)
     {
         var slice = await store.ReadStreamAsync(id, ct: ct);

@@ -159,3 +159,25 @@ public class when_a_statements_cut_off_date_passes_and_it_is_paid
     public void the_seed_refuses_a_cohort_the_reference_data_does_not_have() =>
         Should.Throw<InvalidDataException>(() => StatementSeed.Parse("""{ "payment_day": 25, "cohorts": [ { "year": 2040, "first_month": "2040-09", "last_month": "2041-08" } ] }""", Catalogue));
 }
+
+public class when_a_teacher_becomes_eligible_for_funding_after_declarations
+{
+    [Fact]
+    public void their_submitted_declarations_become_eligible_on_the_next_output_statement()
+    {
+        var submitted = Existing("started", "2025-10-01T10:00:00Z", DeclarationState.Submitted);
+        var voided = Existing("retained-1", "2025-10-02T10:00:00Z", DeclarationState.Voided);
+        MakeDeclarationsEligible.Decide(new(Jane, Today), Eligible(), [submitted, voided], AmbitionAndTeachStatements)
+            .ShouldBe([new DeclarationEligible(submitted.DeclarationId, November.StatementId, Today)]);
+    }
+
+    [Fact]
+    public void nothing_moves_while_the_teacher_is_not_eligible() =>
+        MakeDeclarationsEligible.Decide(new(Jane, Today), NotYetEligible(), [Existing("started", "2025-10-01T10:00:00Z", DeclarationState.Submitted)], AmbitionAndTeachStatements)
+            .ShouldBeEmpty();
+
+    [Fact]
+    public void without_an_open_statement_for_the_cohort_it_is_refused() =>
+        Should.Throw<RuleViolation>(() => MakeDeclarationsEligible.Decide(new(Jane, Today), Eligible(),
+            [Existing("started", "2025-10-01T10:00:00Z", DeclarationState.Submitted)], [TeachNovember])).Code.ShouldBe("cohort");
+}
