@@ -1,6 +1,5 @@
 using RegisterEcts.EventStore.Serialization;
 using RegisterEcts.Shared;
-using RegisterEcts.Teachers;
 
 namespace RegisterEcts.Declarations;
 
@@ -40,8 +39,5 @@ public static class DeclarationEvents
         .Map<DeclarationPaid>("teacher_declaration_paid")
         .Map<DeclarationVoided>("teacher_declaration_voided")
         .Map<DeclarationAwaitingClawback>("teacher_declaration_awaiting_clawback")
-        .Map<DeclarationClawedBack>("teacher_declaration_clawed_back")
-        // Teacher events the lead provider's commands add; registered here so TeacherEvents stays as others left it.
-        .Map<TrainingPeriodResumed>("teacher_resumes_training_period")
-        .Map<TrainingScheduleChanged>("teacher_changes_schedule_training_period");
+        .Map<DeclarationClawedBack>("teacher_declaration_clawed_back");
 }

@@ -174,7 +174,9 @@ public static class TeacherEvents
         .Map<TeacherHistoryMoved>("teacher_history_moved")
         .Map<TeacherPersonalDataErased>("teacher_personal_data_erased")
         .Map<EctStartDateCorrected>("teacher_ect_start_date_corrected")
-        .Map<LeavingDateCorrected>("teacher_leaving_date_corrected");
+        .Map<LeavingDateCorrected>("teacher_leaving_date_corrected")
+        .Map<TrainingPeriodResumed>("teacher_resumes_training_period")
+        .Map<TrainingScheduleChanged>("teacher_changes_schedule_training_period");
 }
 
 /// The lead provider resumed deferred or withdrawn training: the old period keeps its status and a new one starts (ToTrainingPeriodId).
