@@ -134,6 +134,27 @@ public class when_declarations_are_stored(DeclarationStore db) : IClassFixture<D
     }
 
     [Fact]
+    public async Task a_mentors_completed_declaration_ends_their_funding_in_the_same_transaction()
+    {
+        var maria = Guid.CreateVersion7();
+        var start = new DateOnly(2025, 9, 1);
+        await db.Store.AppendAsync(maria, Teacher.StreamType, ExpectedVersion.NoStream,
+        [
+            new TeacherRegisteredAsMentor(maria, "3999999", "Maria Lopez", null, 1, DeclarationStore.School, start),
+            new TrainingPeriodStarted(maria, 2, TeacherRole.Mentor, 1, DeclarationStore.School, start, null, TrainingProgramme.ProviderLed,
+                new ProviderLedTraining(DeclarationStore.Ambition, 2025, "ecf-standard-september", DeclarationStore.Partnership, DeclarationStore.Partner)),
+            new TeacherFundingEligibilitySet(maria, TeacherRole.Mentor, start),
+        ], DeclarationStore.Context);
+
+        await DeclarationStreams.SubmitAsync(db.Store, new(Guid.CreateVersion7(), maria, DeclarationStore.Ambition, "ecf-mentor", "completed",
+            "2025-10-10T10:00:00Z", "75-percent-engagement-met", DeclarationStore.Now), DeclarationStore.Context);
+
+        var teacher = (await db.Store.ReadStreamAsync(maria)).Events.Select(e => e.Data).Aggregate(Teacher.Initial, Teacher.Evolve);
+        teacher.MentorIneligibleForFundingOn.ShouldBe(new DateOnly(2025, 10, 10));
+        teacher.TrainingPeriods.Single().Dates.End.ShouldBe(new DateOnly(2025, 10, 10));
+    }
+
+    [Fact]
     public async Task a_repeat_after_the_first_committed_is_refused_as_a_duplicate()
     {
         var jane = await db.EctAsync();

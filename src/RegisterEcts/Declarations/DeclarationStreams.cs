@@ -16,14 +16,19 @@ public static class DeclarationStreams
 
     public static async Task<Submitted> SubmitAsync(PostgresEventStore store, SubmitDeclaration command, EventContext context, CancellationToken ct = default)
     {
-        var teacher = await LoadAsync(store, command.TeacherId, Teacher.Initial, Teacher.Evolve, ct);
+        var teacherSlice = await store.ReadStreamAsync(command.TeacherId, ct: ct);
+        var teacher = teacherSlice.Events.Aggregate(Teacher.Initial, (s, e) => Teacher.Evolve(s, e.Data));
         var (reference, _) = await ReferenceStream.LoadAsync(store, ct);
         var declarations = await DeclarationsProjection.ForTeacherAsync(store.DataSource, command.TeacherId, ct);
         var statements = await StatementsProjection.ForLeadProviderAsync(store.DataSource, command.LeadProviderId, ct);
         var events = SubmitDeclaration.Decide(command, teacher, declarations, statements, reference);
         try
         {
-            await store.AppendAsync(command.DeclarationId, Declaration.StreamType, ExpectedVersion.NoStream, events, context, ct);
+            var completion = MentorCompletion.OnSubmitted(teacher, (DeclarationSubmitted)events[0], DateOnly.FromDateTime(command.Now.UtcDateTime));
+            List<StreamAppend> appends = [new(command.DeclarationId, Declaration.StreamType, ExpectedVersion.NoStream, events)];
+            if (completion.Count > 0)
+                appends.Add(new(command.TeacherId, Teacher.StreamType, ExpectedVersion.Exactly(teacherSlice.Version), completion));
+            await store.AppendAsync(appends, context, ct);
             return new(command.DeclarationId, true);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == OneLivePerType)

@@ -1,6 +1,7 @@
 using RegisterEcts.Declarations;
 using RegisterEcts.Shared;
 using RegisterEcts.Statements;
+using RegisterEcts.Teachers;
 using static RegisterEcts.Tests.Declarations.DeclarationWorld;
 using static RegisterEcts.Tests.World;
 
@@ -180,4 +181,32 @@ public class when_a_teacher_becomes_eligible_for_funding_after_declarations
     public void without_an_open_statement_for_the_cohort_it_is_refused() =>
         Should.Throw<RuleViolation>(() => MakeDeclarationsEligible.Decide(new(Jane, Today), Eligible(),
             [Existing("started", "2025-10-01T10:00:00Z", DeclarationState.Submitted)], [TeachNovember])).Code.ShouldBe("cohort");
+}
+
+public class when_a_mentor_completes
+{
+    private static DeclarationSubmitted Completed(Guid teacher, TeacherRole role = TeacherRole.Mentor, string type = "completed") =>
+        new(Id, teacher, Ambition, 2, role, type, new(2025, 10, 10, 9, 0, 0, TimeSpan.Zero), "75-percent-engagement-met", 2025, Partner, null, Today);
+
+    [Fact]
+    public void their_funding_ends_on_the_declaration_date_and_their_training_with_the_provider_finishes_then()
+    {
+        var mentor = EligibleMentor();
+        var events = MentorCompletion.OnSubmitted(mentor, Completed(Maria), Today);
+        events.ShouldBe(
+        [
+            new TeacherBecameIneligibleForFunding(Maria, TeacherRole.Mentor, new(2025, 10, 10), MentorIneligibilityReason.CompletedDeclarationReceived),
+            new TrainingPeriodFinished(Maria, 2, new(2025, 10, 10)),
+        ]);
+        var after = Then(mentor, events);
+        after.MentorIneligibleForFundingOn.ShouldBe(new DateOnly(2025, 10, 10));
+        after.MentorIneligibilityReason.ShouldBe(MentorIneligibilityReason.CompletedDeclarationReceived);
+    }
+
+    [Fact]
+    public void other_declarations_change_nothing()
+    {
+        MentorCompletion.OnSubmitted(EligibleMentor(), Completed(Maria, type: "started"), Today).ShouldBeEmpty();
+        MentorCompletion.OnSubmitted(Eligible(), Completed(Jane, role: TeacherRole.Ect), Today).ShouldBeEmpty();
+    }
 }
