@@ -136,6 +136,23 @@ public class a_lead_providers_participant_view(ApiWithSchools api) : IClassFixtu
 
         (await body.ExtendsAsync(ect, 1, on: Day(2025, 9, 13))).ShouldBe(HttpStatusCode.OK);
         (await api.RowAsync(Ambition, ect))!.UpdatedAt.ShouldBe(afterClaim.UpdatedAt);
+
+        var mentor = (await westfield.RegistersMentorAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 14))).ShouldBe(HttpStatusCode.Created).TeacherId;
+        (await api.RowAsync(Ambition, ect))!.UpdatedAt.ShouldBe(afterClaim.UpdatedAt);
+        (await westfield.AssignsMentorAsync(ect, mentor, on: Day(2025, 9, 15))).ShouldBe(HttpStatusCode.OK);
+        var afterMentor = (await api.RowAsync(Ambition, ect))!;
+        afterMentor.Ect("mentor_id").ShouldBe(mentor.ToString());
+        afterMentor.UpdatedAt.ShouldBeGreaterThan(afterClaim.UpdatedAt);
+
+        // The lead provider defers the training (the command the v3 PUT /defer runs).
+        var slice = await api.Store.ReadStreamAsync(ect);
+        var state = slice.Events.Aggregate(RegisterEcts.Teachers.Teacher.Initial, (t, e) => RegisterEcts.Teachers.Teacher.Evolve(t, e.Data));
+        var deferral = RegisterEcts.Teachers.DeferTraining.Decide(new RegisterEcts.Teachers.DeferTraining(ect, Ambition, "ecf-induction", "parental-leave", Day(2025, 10, 1)), state);
+        await api.Store.AppendAsync(ect, RegisterEcts.Teachers.Teacher.StreamType, ExpectedVersion.Exactly(slice.Version), deferral, new EventContext(Actor.System("tests")));
+        var afterDeferral = (await api.RowAsync(Ambition, ect))!;
+        afterDeferral.Ect("training_status").ShouldBe("deferred");
+        afterDeferral.Enrolment("ect")["deferral"]!["reason"]!.GetValue<string>().ShouldBe("parental-leave");
+        afterDeferral.UpdatedAt.ShouldBeGreaterThan(afterMentor.UpdatedAt);
     }
 
     [Fact]
