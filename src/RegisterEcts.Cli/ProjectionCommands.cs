@@ -38,6 +38,7 @@ internal static class ProjectionCommands
             // One pass over the log per kind: inline and async projections replay different sets of events.
             var groups = chosen.GroupBy(p => store.AsyncProjections.Contains(p)).Select(g => g.ToList()).ToList();
             var useBlueGreen = parse.GetValue(blueGreen);
+            var summaries = new List<string>();
             await AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .StartAsync(async progress =>
@@ -51,18 +52,24 @@ internal static class ProjectionCommands
                             task.Value = p.Done;
                             task.Description = $"{p.Projection} {p.Done:N0}/{p.Total:N0} events ({p.EventsPerSecond:N0} events/s)";
                         });
+                        var watch = System.Diagnostics.Stopwatch.StartNew();
+                        string summary;
                         if (useBlueGreen)
                         {
                             var result = await new BlueGreenRebuilder(store).RebuildAsync(group, report, ct);
-                            task.Description += $", appends paused {result.AppendsPaused.TotalMilliseconds:N0} ms at the switch";
+                            summary = $"{result.Events:N0} events in {watch.Elapsed.TotalSeconds:N1} s ({result.Events / watch.Elapsed.TotalSeconds:N0} events/s); " +
+                                $"appends paused {result.AppendsPaused.TotalMilliseconds:N0} ms at the switch";
                         }
                         else
                         {
-                            await new ProjectionRebuilder(store).RebuildAsync(group, report, ct);
+                            var events = await new ProjectionRebuilder(store).RebuildAsync(group, report, ct);
+                            summary = $"{events:N0} events in {watch.Elapsed.TotalSeconds:N1} s ({events / watch.Elapsed.TotalSeconds:N0} events/s)";
                         }
                         task.StopTask();
+                        summaries.Add($"{string.Join(", ", group.Select(p => p.Name))}: {summary}");
                     }
                 });
+            foreach (var line in summaries) Console.WriteLine(line);
             return 0;
         });
         return new Command("projections", "Projection status and rebuilds.") { status, rebuild };
