@@ -8,6 +8,7 @@ using RegisterEcts.Api.Support;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegisterEcts();
+RegisterEcts.Api.Console.SupportConsole.AddSupportConsole(builder);
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -21,6 +22,7 @@ app.MapReferenceEndpoints();
 app.MapSchoolEndpoints();
 app.MapAppropriateBodyEndpoints();
 app.MapSupportEndpoints();
+RegisterEcts.Api.Console.SupportConsole.MapSupportHistoryAndConsole(app);
 
 app.Run();
 
