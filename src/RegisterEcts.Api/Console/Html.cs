@@ -90,8 +90,12 @@ internal static class Html
     {
         var signOut = signedIn && antiforgery is not null && http is not null
             ? $"""
-              <form method="post" action="/support/sign-out" class="govuk-!-display-inline">{Antiforgery(antiforgery, http)}
-              <button type="submit" class="govuk-header__link" style="background:none;border:0;cursor:pointer;font:inherit;color:#fff" id="sign-out">Sign out</button></form>
+              <nav aria-label="Menu" class="govuk-service-navigation__wrapper"><ul class="govuk-service-navigation__list" id="navigation">
+                <li class="govuk-service-navigation__item"><a class="govuk-service-navigation__link" href="/support">Find a teacher</a></li>
+                <li class="govuk-service-navigation__item"><form method="post" action="/support/sign-out">{Antiforgery(antiforgery, http)}
+                  <button type="submit" class="govuk-service-navigation__link" id="sign-out"
+                    style="background:none;border:0;padding:0;cursor:pointer;font:inherit;text-decoration:underline">Sign out</button></form></li>
+              </ul></nav>
               """
             : "";
         var html = $$"""
@@ -108,10 +112,15 @@ internal static class Html
               <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>
               <header class="govuk-header" data-module="govuk-header">
                 <div class="govuk-header__container govuk-width-container">
-                  <div class="govuk-header__logo"><a href="/support" class="govuk-header__link govuk-header__link--homepage">Register early career teachers – support</a></div>
-                  <div class="govuk-header__content">{{signOut}}</div>
+                  <div class="govuk-header__logo"><a href="/support" class="govuk-header__link govuk-header__link--homepage"><span class="govuk-header__logotype-text">Department for Education</span></a></div>
                 </div>
               </header>
+              <section class="govuk-service-navigation" aria-label="Service information">
+                <div class="govuk-width-container"><div class="govuk-service-navigation__container">
+                  <span class="govuk-service-navigation__service-name"><a href="/support" class="govuk-service-navigation__link">Register early career teachers – support</a></span>
+                  {{signOut}}
+                </div></div>
+              </section>
               <div class="govuk-width-container">
                 <main class="govuk-main-wrapper" id="main-content" role="main">
                   {{body}}

@@ -94,6 +94,8 @@ public static class SupportConsole
 
     private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery af)
     {
+        // The form's antiforgery token was issued to the signed-in user; this route is open, so find them first.
+        if (await http.AuthenticateAsync(Scheme) is { Succeeded: true } signedIn) http.User = signedIn.Principal;
         if (!await af.IsRequestValidAsync(http)) return Results.BadRequest();
         await http.SignOutAsync(Scheme);
         return Results.Redirect("/support/sign-in");

@@ -133,7 +133,7 @@ internal static class TeacherPages
             ("Induction", Tag(s.InductionStatus)),
         ], id: "statuses"));
         sb.Append(Table("ECT at school periods", ["School", "Started", "Finished", "Status", "Email", "Working pattern"], s.EctAtSchoolPeriods.Select(p => (IReadOnlyList<string>)
-            [School(p.School), Date(p.StartedOn), Date(p.FinishedOn), Tag(p.Status), E(p.Email), Words(p.WorkingPattern?.ToString().ToLowerInvariant())]), id: "ect-periods"));
+            [School(p.School), Date(p.StartedOn), Date(p.FinishedOn), Tag(p.Status), E(p.Email), Words(p.WorkingPattern is { } w ? System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(w.ToString()) : null)]), id: "ect-periods"));
         sb.Append(Table("Mentor at school periods", ["School", "Started", "Finished", "Status", "Email"], s.MentorAtSchoolPeriods.Select(p => (IReadOnlyList<string>)
             [School(p.School), Date(p.StartedOn), Date(p.FinishedOn), Tag(p.Status), E(p.Email)]), id: "mentor-periods"));
         sb.Append(Table("Training periods", ["Role", "School", "Started", "Finished", "Lead provider", "Cohort", "Status"], s.TrainingPeriods.Select(p => (IReadOnlyList<string>)

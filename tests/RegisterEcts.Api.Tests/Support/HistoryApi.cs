@@ -207,6 +207,21 @@ public class when_a_transfer_is_reported_late(ApiWithSchools api) : IClassFixtur
     }
 
     [Fact]
+    public async Task the_timeline_says_the_leaving_date_changed_and_the_new_period_was_added()
+    {
+        var (jane, _, support) = await StoryAsync();
+
+        var entries = (await support.TimelineOfAsync(jane)).ShouldBe(HttpStatusCode.OK).Body!.AsArray();
+
+        var left = entries.Single(e => e!["event_type"]!.GetValue<string>() == "teacher_left_school_as_ect")!;
+        left["happened_on"]!.GetValue<string>().ShouldBe("2025-12-31");
+        left["changes"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldContain(c => c.Contains("finished_on") && c.Contains("2025-12-31") && !c.Contains("added"));
+        var moved = entries.Where(e => e!["event_type"]!.GetValue<string>() == "teacher_registered_as_ect").Select(e => e!).First();
+        moved["actor_id"]!.GetValue<string>().ShouldBe(Underwood.ToString());
+        moved["changes"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldContain(c => c.Contains("2026-01-05"));
+    }
+
+    [Fact]
     public async Task nothing_changed_between_a_time_and_itself()
     {
         var (jane, before, support) = await StoryAsync();

@@ -93,6 +93,19 @@ public class when_someone_uses_the_support_console(ApiWithSchools api) : IClassF
     }
 
     [Fact]
+    public async Task signing_out_ends_the_session()
+    {
+        var visitor = ConsoleVisitor.For(api);
+        await visitor.SignInAsync(await api.TokenAsync("support"));
+
+        var signedOut = await visitor.SubmitAsync("/support", "/support/sign-out", []);
+
+        signedOut.Status.ShouldBe(HttpStatusCode.Redirect);
+        signedOut.Location!.ToString().ShouldBe("/support/sign-in");
+        (await visitor.GetAsync("/support")).Status.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
     public async Task revoking_the_token_signs_the_user_out()
     {
         var visitor = ConsoleVisitor.For(api);

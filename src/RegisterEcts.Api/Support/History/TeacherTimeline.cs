@@ -68,13 +68,12 @@ public static partial class TeacherTimeline
         {
             state = RegisterEcts.Teachers.Teacher.Evolve(state, e.Data);
             var after = TeacherRecord.From(e.StreamId, state);
-            var changes = FieldDiff.Between(before, after);
+            var (changes, personal) = FieldDiff.Describe(before, after);
             before = after;
             entries.Add(new TimelineEntry(
                 e.Sequence, e.Version, e.TypeName, Heading(e.TypeName), HappenedOn(e.Data), e.RecordedAt,
                 e.Metadata.Actor.Type, e.Metadata.Actor.Id, e.Metadata.Actor.DisplayName, e.Metadata.Reason, e.Metadata.SupportTicket,
-                changes.Where(c => !c.Personal).Select(c => $"{c.Field}: {c.From ?? "none"} → {c.To ?? "none"}").ToList(),
-                changes.Where(c => c.Personal).Select(c => c.Field).ToList()));
+                changes, personal));
         }
         entries.Reverse();
         return entries;
