@@ -8,7 +8,7 @@ using RegisterEcts.Api.Support;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegisterEcts();
-RegisterEcts.Api.Console.SupportConsole.AddSupportConsole(builder);
+RegisterEcts.Api.SupportPages.SupportConsole.AddSupportConsole(builder);
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -22,7 +22,7 @@ app.MapReferenceEndpoints();
 app.MapSchoolEndpoints();
 app.MapAppropriateBodyEndpoints();
 app.MapSupportEndpoints();
-RegisterEcts.Api.Console.SupportConsole.MapSupportHistoryAndConsole(app);
+RegisterEcts.Api.SupportPages.SupportConsole.MapSupportHistoryAndConsole(app);
 
 app.Run();
 

@@ -4,7 +4,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using RegisterEcts.Shared;
 
-namespace RegisterEcts.Api.Console;
+namespace RegisterEcts.Api.SupportPages;
 
 /// <summary>Server-written GOV.UK pages. Every value that did not come from this file goes through <see cref="E"/>.</summary>
 internal static class Html

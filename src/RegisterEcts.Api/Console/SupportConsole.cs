@@ -1,3 +1,4 @@
+// Namespace differs from the folder: a RegisterEcts.Api.Console namespace would hide System.Console from the whole host.
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -6,9 +7,9 @@ using RegisterEcts.Access;
 using RegisterEcts.Api.Auth;
 using RegisterEcts.Api.Support.History;
 using RegisterEcts.EventStore;
-using static RegisterEcts.Api.Console.Html;
+using static RegisterEcts.Api.SupportPages.Html;
 
-namespace RegisterEcts.Api.Console;
+namespace RegisterEcts.Api.SupportPages;
 
 /// <summary>
 /// The support console: GOV.UK pages in the API host. A signed-in user holds a cookie that stands for a support

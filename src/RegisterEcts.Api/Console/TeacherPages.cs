@@ -9,9 +9,9 @@ using RegisterEcts.Api.Teachers;
 using RegisterEcts.EventStore;
 using RegisterEcts.Shared;
 using RegisterEcts.Teachers;
-using static RegisterEcts.Api.Console.Html;
+using static RegisterEcts.Api.SupportPages.Html;
 
-namespace RegisterEcts.Api.Console;
+namespace RegisterEcts.Api.SupportPages;
 
 /// <summary>Search, and one teacher: state on a date as known at a time, lead provider views, timeline, changes, corrections.</summary>
 internal static class TeacherPages
