@@ -154,7 +154,8 @@ internal static class TeacherPages
                 <div class="govuk-summary-card lead-provider-view">
                   <div class="govuk-summary-card__title-wrapper"><h3 class="govuk-summary-card__title">{E(view.LeadProviderName)}</h3></div>
                   <div class="govuk-summary-card__content">
-                    <p class="govuk-body">api_updated_at: <strong class="api-updated-at">{Instant(view.ApiUpdatedAt)}</strong></p>
+                    <p class="govuk-body">api_updated_at: <strong class="api-updated-at">{Instant(view.ApiUpdatedAt)}</strong>
+                      <span class="govuk-hint">{(view.Source == "replay" ? "rebuilt from the events known then" : "as the lead provider API serves it now")}</span></p>
                     <pre class="govuk-body-s" style="white-space:pre-wrap">{E(view.Document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }))}</pre>
                   </div>
                 </div>

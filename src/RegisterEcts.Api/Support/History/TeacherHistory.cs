@@ -34,7 +34,12 @@ public sealed partial class TeacherHistory(PostgresEventStore store, ReferenceCa
         var known = await StreamAsync(teacherId, knownAt, ct);
         var folded = TeacherState.Fold(known);
         var schools = await TeacherState.SchoolsAsync(store.DataSource, TeacherState.SchoolIds(folded), ct);
-        return TeacherState.Build(teacherId, known, asOf, knownAt ?? Now, await references.GetAsync(ct), schools);
+        var reference = await references.GetAsync(ct);
+        var state = TeacherState.Build(teacherId, known, asOf, knownAt ?? Now, reference, schools);
+        // Asked about now, show what the lead providers are actually served; a replay is all there is for the past.
+        if (knownAt is null && await TeacherState.ServedViewsAsync(store.DataSource, teacherId, reference, ct) is { } served)
+            state = state with { LeadProviders = served };
+        return state;
     }
 
     public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(Guid teacherId, CancellationToken ct) =>

@@ -23,8 +23,9 @@ public sealed record TrainingState(
 
 public sealed record InductionState(int Id, Guid AppropriateBodyId, string? AppropriateBodyName, DateOnly StartedOn, DateOnly? FinishedOn, decimal? NumberOfTerms, InductionOutcome? Outcome, string Status);
 
-/// <param name="ApiUpdatedAt">When the events known by then last changed this provider's view: what its api_updated_at would have said.</param>
-public sealed record LeadProviderView(Guid LeadProviderId, string LeadProviderName, DateTimeOffset? ApiUpdatedAt, JsonObject Document);
+/// <param name="ApiUpdatedAt">When this provider's view last changed: what its api_updated_at said.</param>
+/// <param name="Source">lead_provider_api: the document the lead provider API serves now; replay: rebuilt from the events known at the time asked about.</param>
+public sealed record LeadProviderView(Guid LeadProviderId, string LeadProviderName, DateTimeOffset? ApiUpdatedAt, JsonObject Document, string Source = "replay");
 
 /// <summary>A teacher as our records stood at <c>KnownAt</c>, evaluated on <c>AsOf</c>.</summary>
 public sealed record TeacherStateResponse(
@@ -62,6 +63,22 @@ public static class TeacherState
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) found[r.GetGuid(0)] = new SchoolRef(r.GetGuid(0), r.GetInt32(1), r.GetString(2));
         return found;
+    }
+
+    /// <summary>The documents the lead provider API serves now, where this database has that table; null where it has not.</summary>
+    public static async Task<IReadOnlyList<LeadProviderView>?> ServedViewsAsync(NpgsqlDataSource db, Guid teacherId, ReferenceData reference, CancellationToken ct)
+    {
+        await using (var exists = db.CreateCommand("SELECT to_regclass('lead_provider_participants') IS NOT NULL"))
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return null;
+        var views = new List<LeadProviderView>();
+        await using var cmd = db.CreateCommand(
+            "SELECT lead_provider_id, document::text, api_updated_at FROM lead_provider_participants WHERE teacher_id = $1");
+        cmd.Parameters.Add(new() { Value = teacherId });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            views.Add(new LeadProviderView(r.GetGuid(0), reference.LeadProviderName(r.GetGuid(0)), r.GetFieldValue<DateTimeOffset>(2),
+                JsonNode.Parse(r.GetString(1))!.AsObject(), "lead_provider_api"));
+        return views.OrderBy(v => v.LeadProviderName, StringComparer.Ordinal).ToList();
     }
 
     public static IEnumerable<Guid> SchoolIds(Teacher t) =>
