@@ -26,6 +26,7 @@ public static class ServiceRegistration
         builder.Services.AddSingleton<ReferenceCache>();
         builder.Services.AddHostedService<StartupMigration>();
         builder.Services.AddHostedService<DaemonService>();
+        builder.Services.AddHostedService<DailyRollOver>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(options =>

@@ -11,9 +11,32 @@ internal sealed class StartupMigration(PostgresEventStore store, IConfiguration 
 {
     public async Task StartAsync(CancellationToken ct)
     {
-        if (!configuration.GetValue<bool>("RegisterEcts:MigrateOnStart")) return;
-        var applied = await store.MigrateAsync(ct);
-        if (applied.Count > 0) logger.LogInformation("Applied schema migrations {Migrations}", applied);
+        if (configuration.GetValue<bool>("RegisterEcts:MigrateOnStart"))
+        {
+            var applied = await store.MigrateAsync(ct);
+            if (applied.Count > 0) logger.LogInformation("Applied schema migrations {Migrations}", applied);
+        }
+        await EnsureProjectionsCurrentAsync(ct);
+    }
+
+    /// <summary>
+    /// An inline projection whose code version differs from the one that built its tables would be served
+    /// stale. Either rebuild it blue/green before serving (RegisterEcts:RebuildStaleProjections = blue-green)
+    /// or refuse to start, saying which rebuild to run.
+    /// </summary>
+    private async Task EnsureProjectionsCurrentAsync(CancellationToken ct)
+    {
+        var stale = (await ProjectionVersions.InlineAsync(store, ct)).Where(p => p.Stale).ToList();
+        if (stale.Count == 0) return;
+        var names = string.Join(", ", stale.Select(p => $"{p.Name} (tables at version {p.StoredVersion?.ToString() ?? "none"}, code at {p.CodeVersion})"));
+        if (!string.Equals(configuration["RegisterEcts:RebuildStaleProjections"], "blue-green", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException(
+                $"Stale projections: {names}. Run `rects projections rebuild {string.Join(" ", stale.Select(p => p.Name))} --blue-green`, " +
+                "or set RegisterEcts:RebuildStaleProjections=blue-green to rebuild them at start-up.");
+        logger.LogWarning("Rebuilding stale projections blue/green before serving: {Projections}", names);
+        var projections = store.InlineProjections.Where(p => stale.Any(s => s.Name == p.Name)).ToList();
+        var result = await new BlueGreenRebuilder(store).RebuildAsync(projections, null, ct);
+        logger.LogInformation("Rebuilt {Events} events; appends paused {PausedMs} ms at the switch", result.Events, result.AppendsPaused.TotalMilliseconds);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
@@ -24,4 +47,36 @@ internal sealed class DaemonService(ProjectionDaemon daemon, PostgresEventStore 
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         store.AsyncProjections.Count == 0 ? Task.CompletedTask : daemon.RunAsync(TimeSpan.FromMilliseconds(250), stoppingToken);
+}
+
+/// <summary>
+/// Rolls the calendar over shortly after midnight in England, so date-driven statuses move (and their
+/// api_updated_at with them) without anyone acting. A missed night is caught up by the next run.
+/// </summary>
+internal sealed class DailyRollOver(PostgresEventStore store, TimeProvider clock, IConfiguration configuration, ILogger<DailyRollOver> logger) : BackgroundService
+{
+    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue("RegisterEcts:DailyRollOver", true)) return;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = clock.GetUtcNow();
+            var local = TimeZoneInfo.ConvertTime(now, London);
+            var next = new DateTimeOffset(local.Date.AddDays(1).AddMinutes(5), London.GetUtcOffset(local.Date.AddDays(1).AddMinutes(5)));
+            await Task.Delay(next - now, clock, stoppingToken);
+            try
+            {
+                var day = RegisterEcts.Calendar.BusinessCalendar.DateInEngland(clock.GetUtcNow());
+                var days = await RegisterEcts.Calendar.RollOverDay.RunAsync(store, day, new EventContext(Actor.System("daily roll-over")), stoppingToken);
+                logger.LogInformation("Rolled over {Days} day(s) to {Day}", days, day);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Tomorrow's run catches up the missed day; the failure must be visible, not fatal.
+                logger.LogError(ex, "Daily roll-over failed");
+            }
+        }
+    }
 }

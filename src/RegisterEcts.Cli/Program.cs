@@ -8,6 +8,7 @@ var root = new RootCommand("rects: operate RegisterEcts (schema, projections, se
     SeedCommands.Create(),
     TokenCommands.Create(),
     ImportCommands.Create(),
+    RollOverCommands.Create(),
 };
 try
 {

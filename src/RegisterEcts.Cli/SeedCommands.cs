@@ -1,6 +1,8 @@
 using System.CommandLine;
 using RegisterEcts.EventStore;
 using RegisterEcts.Reference;
+using RegisterEcts.Seeding;
+using Spectre.Console;
 
 namespace RegisterEcts.Cli;
 
@@ -19,6 +21,27 @@ internal static class SeedCommands
             Console.WriteLine($"Reference data from {path}: {written} new fact(s), {events.Count - written} already known.");
             return 0;
         });
-        return new Command("seed", "Load sample and reference data.") { reference };
+        var teachers = new Option<int>("--teachers") { Description = "How many teachers' careers to create.", DefaultValueFactory = _ => 1_000 };
+        var seed = new Option<int>("--seed") { Description = "The random seed: the same seed gives the same careers.", DefaultValueFactory = _ => 1 };
+        var from = new Option<int>("--from") { Description = "Number of the first teacher (continue an earlier run with --from N).", DefaultValueFactory = _ => 0 };
+        var careers = new Command("careers", "Create realistic teacher careers through the real command path (needs reference data and schools).") { teachers, seed, from };
+        careers.SetAction(async (parse, ct) =>
+        {
+            await using var store = CliStore.Open();
+            var count = parse.GetValue(teachers);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            CareerSeedResult? result = null;
+            await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async progress =>
+                {
+                    var task = progress.AddTask("careers", maxValue: count);
+                    result = await new CareerSeed(store, new EventContext(Actor.System("rects seed careers")))
+                        .RunAsync(count, parse.GetValue(seed), parse.GetValue(from), new Progress<int>(done => task.Value = done), ct);
+                });
+            Console.WriteLine($"{result!.Teachers:N0} teachers, {result.Commands:N0} commands ({result.Refused:N0} refused by the rules) in {watch.Elapsed.TotalSeconds:N0} s.");
+            return 0;
+        });
+        return new Command("seed", "Load sample and reference data.") { reference, careers };
     }
 }

@@ -33,6 +33,8 @@ public sealed class PostgresEventStore : IAsyncDisposable
     /// <summary>Connections already pointed at the store's schema.</summary>
     public NpgsqlDataSource DataSource { get; }
 
+    internal EventStoreOptions Options => _options;
+
     public string Schema => _options.Schema;
 
     public EventTypeRegistry Types => _options.Events;
@@ -118,7 +120,7 @@ public sealed class PostgresEventStore : IAsyncDisposable
         await using var conn = await DataSource.OpenConnectionAsync(ct);
         try
         {
-            var context2 = new ProjectionContext(conn);
+            var context2 = new ProjectionContext(this, conn);
             await using (var batch = new NpgsqlBatch(conn))
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
@@ -260,6 +262,10 @@ public sealed class PostgresEventStore : IAsyncDisposable
         await ReadPageAsync(conn,
             "(e.tx_id, e.seq) > ($1, $2) ORDER BY e.tx_id, e.seq LIMIT $3",
             [new NpgsqlParameter { Value = afterTx, NpgsqlDbType = NpgsqlDbType.Xid8 }, new NpgsqlParameter { Value = afterSequence }, new NpgsqlParameter { Value = pageSize }], ct);
+
+    internal async Task<IReadOnlyList<RecordedEvent>> ReadStreamsAsync(NpgsqlConnection conn, IReadOnlyCollection<Guid> streamIds, CancellationToken ct) =>
+        streamIds.Count == 0 ? [] : (await ReadPageAsync(conn, "e.stream_id = ANY($1) ORDER BY e.stream_id, e.version",
+            [new NpgsqlParameter { Value = streamIds.ToArray() }], ct)).Select(p => p.Event).ToList();
 
     private async Task<List<(RecordedEvent Event, ulong Tx)>> ReadPageAsync(NpgsqlConnection conn, string where, NpgsqlParameter[] parameters, CancellationToken ct)
     {

@@ -1,10 +1,14 @@
+using RegisterEcts.Calendar;
 using RegisterEcts.EventStore;
+using RegisterEcts.LeadProviders.Participants;
 using RegisterEcts.Partnerships;
 using RegisterEcts.Reference;
 using RegisterEcts.Schools;
 using RegisterEcts.Teachers;
 using RegisterEcts.Teachers.AtSchoolPeriods;
+using RegisterEcts.Teachers.Periods;
 using RegisterEcts.Teachers.TrnIndex;
+using RegisterEcts.Teachers.Timeline;
 using RegisterEcts.Schools.SchoolDirectory;
 using RegisterEcts.Partnerships.PartnershipList;
 
@@ -27,10 +31,14 @@ public static class RegisterEctsStore
 
     public static void Configure(EventStoreOptions options)
     {
-        TeacherEvents.Register(SchoolEvents.Register(PartnershipEvents.Register(ReferenceEvents.Register(options.Events))));
+        CalendarEvents.Register(TeacherEvents.Register(SchoolEvents.Register(PartnershipEvents.Register(ReferenceEvents.Register(options.Events)))));
         options.Migrations.AddRange(Migration.FromAssembly(typeof(RegisterEctsStore).Assembly, "", "registerects"));
         // Inline: the uniqueness and period rules these tables enforce must hold at commit.
         options.InlineProjections.AddRange([
             new TrnIndexProjection(), new SchoolDirectoryProjection(), new PartnershipListProjection(), new AtSchoolPeriodsProjection()]);
+        options.InlineProjections.Add(new TeacherPeriodsProjection());
+        options.InlineProjections.Add(new TeacherTimelineProjection());
+        // Last: it reads the partnerships and schools the projections above keep.
+        options.InlineProjections.Add(new LeadProviderParticipantsProjection());
     }
 }

@@ -51,6 +51,14 @@ Console.WriteLine(w2);
 var (fold, row) = await W2W3.ReadAsync(store, quick ? 2_000 : 10_000);
 Console.WriteLine($"W3 read: fold a 10-event stream {fold} | load its projected row {row}");
 
+// Full rebuild of every inline projection of the real domain, over careers made by the real commands.
+var careerTeachers = quick ? 300 : 3_000;
+var full = await FullRebuild.RunAsync(connectionString, careerTeachers, Repository());
+var w4 = new Comparison($"full rebuild, all inline projections ({full.Events:N0} events)", "events/s", full.Ours, "raw binary COPY", "rows/s", full.Raw);
+results.Add(w4);
+Console.WriteLine(w4);
+Console.WriteLine($"blue/green rebuild of the same: appends paused {full.Paused.TotalMilliseconds:N0} ms at the switch");
+
 Console.WriteLine();
 Console.WriteLine("| workload | ours | raw PostgreSQL | ratio |");
 Console.WriteLine("|---|---|---|---|");
@@ -58,13 +66,21 @@ foreach (var c in results)
     Console.WriteLine($"| {c.Ours} | {c.OursValue:N0} {c.OursUnit} | {c.RawValue:N0} {c.RawUnit} ({c.Raw}) | {c.Ratio:0.00} |");
 Console.WriteLine($"| W3 read: fold a 10-event stream | {fold} | | |");
 Console.WriteLine($"| W3 read: load the projected row | {row} | | |");
+Console.WriteLine($"| blue/green switch: appends paused | {full.Paused.TotalMilliseconds:N0} ms | | |");
 
 Directory.CreateDirectory("BenchmarkResults");
 var file = Path.Combine("BenchmarkResults", $"bench-{DateTime.UtcNow:yyyyMMddTHHmmss}.json");
-await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { machine, quick, streams, runs, results, w3 = new { fold, row } }, new JsonSerializerOptions { WriteIndented = true }));
+await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { machine, quick, streams, runs, results, w3 = new { fold, row }, blue_green_paused_ms = full.Paused.TotalMilliseconds }, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine();
 Console.WriteLine($"written: {Path.GetFullPath(file)}");
 return 0;
+
+static string Repository()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "RegisterEcts.sln"))) return dir.FullName;
+    throw new InvalidOperationException("Run from inside the repository.");
+}
 
 static async Task<double> Median(int runs, Func<Task<double>> run)
 {

@@ -41,8 +41,11 @@ public sealed class ProjectionContext
     private readonly List<NpgsqlBatchCommand> _commands = [];
     private readonly Dictionary<Type, object> _session;
 
-    internal ProjectionContext(NpgsqlConnection connection, bool isRebuild = false, Dictionary<Type, object>? session = null)
+    private readonly PostgresEventStore _store;
+
+    internal ProjectionContext(PostgresEventStore store, NpgsqlConnection connection, bool isRebuild = false, Dictionary<Type, object>? session = null)
     {
+        _store = store;
         Connection = connection;
         IsRebuild = isRebuild;
         _session = session ?? [];
@@ -70,6 +73,14 @@ public sealed class ProjectionContext
     }
 
     internal IReadOnlyList<NpgsqlBatchCommand> Commands => _commands;
+
+    /// <summary>
+    /// Reads whole streams inside the transaction (events of this batch included when the projection
+    /// <see cref="IProjection.NeedsWrittenEvents"/>), in (stream, version) order, personal fields as a reader sees them.
+    /// For projections whose rows depend on a stream's whole history rather than one event.
+    /// </summary>
+    public Task<IReadOnlyList<RecordedEvent>> ReadStreamsAsync(IReadOnlyCollection<Guid> streamIds, CancellationToken ct) =>
+        _store.ReadStreamsAsync(Connection, streamIds, ct);
 
     /// <summary>Queues a write with positional parameters ($1, $2, …).</summary>
     public void Enqueue(string sql, params object?[] parameters)

@@ -173,7 +173,7 @@ public sealed class ProjectionDaemon(PostgresEventStore store, int batchSize = 5
         try
         {
             await using (var begin = new NpgsqlCommand("BEGIN", conn)) await begin.ExecuteNonQueryAsync(ct);
-            var context = new ProjectionContext(conn);
+            var context = new ProjectionContext(store, conn);
             await projection.ApplyAsync(events, context, ct);
             await using var batch = new NpgsqlBatch(conn);
             foreach (var command in context.Commands) batch.BatchCommands.Add(command);

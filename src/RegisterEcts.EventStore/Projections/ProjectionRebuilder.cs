@@ -13,20 +13,30 @@ public sealed record RebuildProgress(string Projection, long Done, long Total, d
 /// </summary>
 public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize = 10_000)
 {
-    public async Task<long> RebuildAsync(IProjection projection, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default)
+    public Task<long> RebuildAsync(IProjection projection, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default) =>
+        RebuildAsync([projection], progress, ct);
+
+    /// <summary>Rebuilds several projections in one pass over the log: each page is read and deserialised once for all of them.</summary>
+    public async Task<long> RebuildAsync(IReadOnlyList<IProjection> projections, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default)
     {
-        var isAsync = store.AsyncProjections.Contains(projection);
-        if (!isAsync && !store.InlineProjections.Contains(projection))
-            throw new ArgumentException($"{projection.Name} is not registered with this store.", nameof(projection));
-        if (projection.Tables.Count == 0)
-            throw new InvalidOperationException($"{projection.Name} declares no tables, so there is nothing to rebuild into.");
+        foreach (var projection in projections)
+        {
+            if (!store.AsyncProjections.Contains(projection) && !store.InlineProjections.Contains(projection))
+                throw new ArgumentException($"{projection.Name} is not registered with this store.", nameof(projections));
+            if (projection.Tables.Count == 0)
+                throw new InvalidOperationException($"{projection.Name} declares no tables, so there is nothing to rebuild into.");
+        }
+        var isAsync = projections.Any(store.AsyncProjections.Contains);
+        if (isAsync && projections.Any(store.InlineProjections.Contains))
+            throw new ArgumentException("Rebuild inline and async projections separately: they replay different sets of events.", nameof(projections));
+        var name = string.Join("+", projections.Select(p => p.Name));
 
         using var activity = EventStoreTelemetry.Source.StartActivity("es.projection.rebuild");
-        activity?.SetTag("es.projection", projection.Name);
+        activity?.SetTag("es.projection", name);
         var watch = Stopwatch.StartNew();
         await using var conn = await store.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var tables = string.Join(", ", projection.Tables.Select(SchemaMigrator.QuoteIdent));
+        var tables = string.Join(", ", projections.SelectMany(p => p.Tables).Select(SchemaMigrator.QuoteIdent));
         await Execute(conn, $"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE; TRUNCATE {tables}", ct);
         // The snapshot is taken here, after the lock: appends that committed while we waited are included,
         // and those still to commit apply their own inline writes once we release the lock.
@@ -45,8 +55,9 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
                 ? await store.ReadSettledPageAsync(conn, lastTx, lastSeq, batchSize, ct)
                 : await store.ReadPageAfterAsync(conn, lastTx, lastSeq, batchSize, ct);
             if (page.Count == 0) break;
-            var context = new ProjectionContext(conn, isRebuild: true, session);
-            await projection.ApplyAsync(page.Select(p => p.Event).ToList(), context, ct);
+            var context = new ProjectionContext(store, conn, isRebuild: true, session);
+            var events = page.Select(p => p.Event).ToList();
+            foreach (var projection in projections) await projection.ApplyAsync(events, context, ct);
             if (context.Commands.Count > 0)
             {
                 await using var batch = new NpgsqlBatch(conn);
@@ -55,27 +66,16 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
             }
             (lastTx, lastSeq) = (page[^1].Tx, page[^1].Event.Sequence);
             done += page.Count;
-            progress?.Report(new RebuildProgress(projection.Name, done, Math.Max(total, done), done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
+            progress?.Report(new RebuildProgress(name, done, Math.Max(total, done), done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
         }
 
-        await using (var mark = new NpgsqlCommand(
-            """
-            INSERT INTO es_projection_progress (name, version, last_tx, last_seq, status) VALUES ($1, $2, $3, $4, 'running')
-            ON CONFLICT (name) DO UPDATE SET version = excluded.version, last_tx = excluded.last_tx, last_seq = excluded.last_seq,
-                status = 'running', error = NULL, error_seq = NULL, updated_at = now()
-            """, conn))
-        {
-            mark.Parameters.Add(new() { Value = projection.Name });
-            mark.Parameters.Add(new() { Value = projection.Version });
-            mark.Parameters.Add(new() { Value = lastTx, NpgsqlDbType = NpgsqlDbType.Xid8 });
-            mark.Parameters.Add(new() { Value = lastSeq });
-            await mark.ExecuteNonQueryAsync(ct);
-        }
+        foreach (var projection in projections)
+            await ProjectionVersions.MarkRebuiltAsync(conn, projection, lastTx, lastSeq, ct);
         await tx.CommitAsync(ct);
         // Fresh statistics at once: plans cached while the tables looked empty would otherwise keep
         // scanning them sequentially until autovacuum gets round to it.
         await Execute(conn, $"ANALYZE {tables}", ct);
-        progress?.Report(new RebuildProgress(projection.Name, done, done, done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
+        progress?.Report(new RebuildProgress(name, done, done, done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
         return done;
     }
 

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace RegisterEcts.EventStore.Projections;
+
+/// <summary>What a blue/green rebuild did: events replayed, and how long appends waited at the switch.</summary>
+public sealed record BlueGreenResult(long Events, TimeSpan AppendsPaused);
+
+/// <summary>
+/// Rebuilds projections without taking them offline: the next version's tables are built in a side schema
+/// (same shape as the live ones, after migrations) from every settled event while appends and reads carry
+/// on against the live tables; it catches up; then, holding the append gate (see 0002_append_gate.sql), it
+/// applies the last few events and swaps the tables in one transaction. Appends wait only for that final
+/// step; readers see the old tables until the commit and the new ones after, never a half-built table.
+/// </summary>
+public sealed class BlueGreenRebuilder(PostgresEventStore store, int batchSize = 5_000)
+{
+    /// <summary>Catch-up stops and the switch starts once a pass finds fewer new events than this.</summary>
+    public int SwitchBelow { get; init; } = 500;
+
+    public async Task<BlueGreenResult> RebuildAsync(IReadOnlyList<IProjection> projections, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default)
+    {
+        var tables = projections.SelectMany(p => p.Tables).ToList();
+        if (tables.Count == 0) throw new InvalidOperationException("These projections declare no tables, so there is nothing to rebuild into.");
+        using var activity = EventStoreTelemetry.Source.StartActivity("es.projection.rebuild_blue_green");
+        var name = string.Join("+", projections.Select(p => p.Name));
+        activity?.SetTag("es.projection", name);
+        var live = SchemaMigrator.QuoteIdent(store.Schema);
+        var side = SchemaMigrator.QuoteIdent($"{store.Schema}_next");
+        var watch = Stopwatch.StartNew();
+
+        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+        {
+            await Execute(conn, $"DROP SCHEMA IF EXISTS {side} CASCADE; CREATE SCHEMA {side}", ct);
+            foreach (var t in tables.Select(SchemaMigrator.QuoteIdent))
+                await Execute(conn, $"CREATE TABLE {side}.{t} (LIKE {live}.{t} INCLUDING ALL)", ct);
+        }
+
+        // A connection whose unqualified table names find the side tables first and the event log behind them.
+        var builder = new NpgsqlDataSourceBuilder(store.Options.ConnectionString);
+        builder.ConnectionStringBuilder.SearchPath = $"{store.Schema}_next,{store.Schema},public";
+        await using var sideSource = builder.Build();
+        await using var sideConn = await sideSource.OpenConnectionAsync(ct);
+
+        long total;
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM es_events", sideConn))
+            total = (long)(await count.ExecuteScalarAsync(ct))!;
+        var session = new Dictionary<Type, object>();
+        ulong lastTx = 0;
+        long lastSeq = 0, done = 0;
+
+        async Task<int> ApplyPageAsync(bool settledOnly)
+        {
+            await using var tx = await sideConn.BeginTransactionAsync(ct);
+            var page = settledOnly
+                ? await store.ReadSettledPageAsync(sideConn, lastTx, lastSeq, batchSize, ct)
+                : await store.ReadPageAfterAsync(sideConn, lastTx, lastSeq, batchSize, ct);
+            if (page.Count > 0)
+            {
+                var context = new ProjectionContext(store, sideConn, isRebuild: true, session);
+                var events = page.Select(p => p.Event).ToList();
+                foreach (var projection in projections) await projection.ApplyAsync(events, context, ct);
+                if (context.Commands.Count > 0)
+                {
+                    await using var batch = new NpgsqlBatch(sideConn);
+                    foreach (var command in context.Commands) batch.BatchCommands.Add(command);
+                    await batch.ExecuteNonQueryAsync(ct);
+                }
+                (lastTx, lastSeq) = (page[^1].Tx, page[^1].Event.Sequence);
+                done += page.Count;
+            }
+            await tx.CommitAsync(ct);
+            progress?.Report(new RebuildProgress(name, done, Math.Max(total, done), done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
+            return page.Count;
+        }
+
+        // Build and catch up while appends continue.
+        int applied;
+        do
+        {
+            var pass = 0;
+            while ((applied = await ApplyPageAsync(settledOnly: true)) == batchSize) pass += applied;
+            pass += applied;
+            if (pass < SwitchBelow) break;
+        } while (true);
+
+        // Switch: hold the append gate, apply what committed meanwhile, swap the tables, record the versions.
+        await using var liveConn = await store.DataSource.OpenConnectionAsync(ct);
+        await using var liveTx = await liveConn.BeginTransactionAsync(ct);
+        await Execute(liveConn, $"SELECT pg_advisory_xact_lock(hashtext('{live.Replace("'", "''")}'), 1)", ct);
+        var paused = Stopwatch.StartNew();
+        // Every append has finished or waits at the gate, so all events are committed and visible.
+        while (await ApplyPageAsync(settledOnly: false) > 0) { }
+        foreach (var t in tables.Select(SchemaMigrator.QuoteIdent))
+            await Execute(liveConn, $"DROP TABLE {live}.{t}; ALTER TABLE {side}.{t} SET SCHEMA {live}", ct);
+        foreach (var projection in projections)
+            await ProjectionVersions.MarkRebuiltAsync(liveConn, projection, lastTx, lastSeq, ct);
+        await liveTx.CommitAsync(ct);
+        paused.Stop();
+
+        await Execute(liveConn, $"DROP SCHEMA {side} CASCADE", ct);
+        await Execute(liveConn, $"ANALYZE {string.Join(", ", tables.Select(t => $"{live}.{SchemaMigrator.QuoteIdent(t)}"))}", ct);
+        activity?.SetTag("es.appends_paused_ms", paused.Elapsed.TotalMilliseconds);
+        progress?.Report(new RebuildProgress(name, done, done, done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
+        return new BlueGreenResult(done, paused.Elapsed);
+    }
+
+    private static async Task Execute(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

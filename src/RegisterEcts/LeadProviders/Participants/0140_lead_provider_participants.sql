@@ -1,0 +1,31 @@
+-- One row per lead provider and participant: the exact v3 document that provider sees, its hash, and the
+-- time it last changed for that provider. api_updated_at moves when, and only when, the hash changes.
+CREATE TABLE lead_provider_participants (
+    lead_provider_id  uuid NOT NULL,
+    teacher_id        uuid NOT NULL,
+    document          jsonb NOT NULL,
+    hash              bytea NOT NULL,
+    api_updated_at    timestamptz NOT NULL,
+    created_at        timestamptz NOT NULL,
+    -- The next day on which the calendar alone could change the document (a period starting or ending):
+    -- the daily roll-over recomputes only the rows due.
+    next_change_on    date,
+    cohorts           integer[] NOT NULL,
+    training_statuses text[] NOT NULL,
+    -- What other streams' changes reach this document through (a school's URN, a partnership's delivery partner).
+    school_ids        uuid[] NOT NULL,
+    partnership_ids   uuid[] NOT NULL,
+    PRIMARY KEY (lead_provider_id, teacher_id)
+);
+CREATE INDEX lead_provider_participants_updated ON lead_provider_participants (lead_provider_id, api_updated_at, teacher_id);
+CREATE INDEX lead_provider_participants_created ON lead_provider_participants (lead_provider_id, created_at, teacher_id);
+CREATE INDEX lead_provider_participants_teacher ON lead_provider_participants (teacher_id);
+CREATE INDEX lead_provider_participants_due ON lead_provider_participants (next_change_on) WHERE next_change_on IS NOT NULL;
+CREATE INDEX lead_provider_participants_schools ON lead_provider_participants USING gin (school_ids);
+CREATE INDEX lead_provider_participants_partnerships ON lead_provider_participants USING gin (partnership_ids);
+
+-- The days rolled over, as the projection saw them: its notion of "today" for documents that depend on the date.
+CREATE TABLE calendar_days (
+    day        date PRIMARY KEY,
+    started_at timestamptz NOT NULL
+);

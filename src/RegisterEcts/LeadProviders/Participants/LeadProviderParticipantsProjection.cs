@@ -1,0 +1,299 @@
+using Npgsql;
+using NpgsqlTypes;
+using RegisterEcts.Calendar;
+using RegisterEcts.EventStore;
+using RegisterEcts.EventStore.Projections;
+using RegisterEcts.Partnerships;
+using RegisterEcts.Schools;
+using RegisterEcts.Teachers;
+
+namespace RegisterEcts.LeadProviders.Participants;
+
+/// <summary>
+/// lead_provider_participants: each provider's v3 participant document, recomputed from the teacher's whole
+/// history whenever the teacher, a partnership or school it shows, or the calendar changes. The database
+/// keeps api_updated_at unless the hash differs, so a change that only matters to provider A, a no-op, or a
+/// field the document does not show moves nothing.
+/// </summary>
+public sealed class LeadProviderParticipantsProjection : IProjection
+{
+    public string Name => "lead_provider_participants";
+
+    public IReadOnlyList<string> Tables => ["lead_provider_participants", "calendar_days"];
+
+    public async ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
+    {
+        var session = context.Session<Session>();
+        if (!context.IsRebuild) await session.PrepareAsync(events, context, ct);
+
+        var pending = new HashSet<Guid>();
+        var forced = new HashSet<Guid>();
+        DateTimeOffset at = default;
+        foreach (var e in events)
+        {
+            // Documents are compared once per append (all its events share recorded_at), as a live append would.
+            if (pending.Count > 0 && e.RecordedAt != at) session.Flush(pending, forced, at, context);
+            at = e.RecordedAt;
+            switch (e.Data)
+            {
+                case SchoolPartnershipCreated c:
+                    session.Partnerships[c.PartnershipId] = new(c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear);
+                    break;
+                case SchoolPartnershipRecreated r:
+                    session.Partnerships[r.PartnershipId] = new(r.PartnershipId, r.SchoolId, r.LeadProviderId, r.DeliveryPartnerId, r.ContractPeriodYear);
+                    break;
+                case SchoolPartnershipDeliveryPartnerChanged d:
+                    if (session.Partnerships.TryGetValue(d.PartnershipId, out var p))
+                        session.Partnerships[d.PartnershipId] = p with { DeliveryPartnerId = d.ToDeliveryPartnerId };
+                    pending.UnionWith(session.Affected(e, context.IsRebuild));
+                    break;
+                case SchoolOpened o:
+                    session.Urns[o.SchoolId] = o.Urn;
+                    break;
+                case SchoolUrnChanged u:
+                    session.Urns[u.SchoolId] = u.ToUrn;
+                    pending.UnionWith(session.Affected(e, context.IsRebuild));
+                    break;
+                case DayStarted d:
+                    if (session.Today is null || d.Date > session.Today) session.Today = d.Date;
+                    context.Enqueue("INSERT INTO calendar_days (day, started_at) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING", d.Date, e.RecordedAt);
+                    pending.UnionWith(session.Affected(e, context.IsRebuild));
+                    break;
+                case ITeacherEvent when e.StreamType == Teacher.StreamType:
+                    session.Histories[e.StreamId] = ParticipantHistory.Evolve(session.History(e.StreamId), e);
+                    pending.Add(e.StreamId);
+                    // Providers must re-sync an erased teacher whatever they held. It also keeps a rebuild
+                    // (which reads the earlier names as erased too) agreeing with the live rows.
+                    if (e.Data is TeacherPersonalDataErased) forced.Add(e.StreamId);
+                    break;
+            }
+        }
+        if (pending.Count > 0) session.Flush(pending, forced, at, context);
+        if (context.IsRebuild) session.WriteRebuilt(context);
+    }
+
+    /// <summary>
+    /// What the projection knows between events. In a rebuild it lives for the whole replay: every history,
+    /// lookup and row is in memory and nothing is read back. For an inline append it is filled from the
+    /// database for just the streams the append touches.
+    /// </summary>
+    public sealed class Session : IParticipantLookups
+    {
+        public Dictionary<Guid, PartnershipInfo> Partnerships { get; } = [];
+        public Dictionary<Guid, int> Urns { get; } = [];
+        public Dictionary<Guid, ParticipantHistory> Histories { get; } = [];
+        public DateOnly? Today { get; set; }
+
+        // Inline only: teachers an event from another stream reaches, found before the batch is applied.
+        private readonly Dictionary<Guid, Guid[]> _affected = [];
+
+        // Rebuild only: the rows as written so far, and the indexes the database would otherwise answer.
+        private readonly Dictionary<(Guid Provider, Guid Teacher), Row> _rows = [];
+        private readonly Dictionary<Guid, HashSet<(Guid Provider, Guid Teacher)>> _rowsByTeacher = [];
+        private readonly Dictionary<Guid, HashSet<Guid>> _byPartnership = [];
+        private readonly Dictionary<Guid, HashSet<Guid>> _bySchool = [];
+        private readonly SortedDictionary<DateOnly, HashSet<Guid>> _byNextChange = [];
+        private readonly HashSet<(Guid Provider, Guid Teacher)> _dirty = [];
+
+        private sealed record Row(ParticipantView View, DateTimeOffset UpdatedAt, DateTimeOffset CreatedAt);
+
+        public PartnershipInfo? Partnership(Guid partnershipId) => Partnerships.GetValueOrDefault(partnershipId);
+
+        public int? SchoolUrn(Guid schoolId) => Urns.TryGetValue(schoolId, out var urn) ? urn : null;
+
+        internal ParticipantHistory History(Guid teacherId) => Histories.GetValueOrDefault(teacherId) ?? ParticipantHistory.Initial;
+
+        internal IEnumerable<Guid> Affected(RecordedEvent e, bool rebuild)
+        {
+            if (!rebuild) return _affected.GetValueOrDefault(e.Id) ?? [];
+            switch (e.Data)
+            {
+                case SchoolPartnershipDeliveryPartnerChanged d:
+                    return _byPartnership.GetValueOrDefault(d.PartnershipId)?.ToList() ?? [];
+                case SchoolUrnChanged u:
+                    return _bySchool.GetValueOrDefault(u.SchoolId)?.ToList() ?? [];
+                case DayStarted day:
+                    var due = _byNextChange.TakeWhile(kv => kv.Key <= day.Date).ToList();
+                    foreach (var kv in due) _byNextChange.Remove(kv.Key);
+                    return due.SelectMany(kv => kv.Value).Distinct().ToList();
+                default:
+                    return [];
+            }
+        }
+
+        /// <summary>Loads what an inline append needs: the touched histories up to this batch, today, lookups, and who cross-stream events reach.</summary>
+        internal async Task PrepareAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
+        {
+            var conn = context.Connection;
+            var firstVersion = new Dictionary<Guid, long>();
+            foreach (var e in events)
+                if (e.StreamType == Teacher.StreamType && !firstVersion.ContainsKey(e.StreamId)) firstVersion[e.StreamId] = e.Version;
+
+            await using (var cmd = new NpgsqlCommand("SELECT max(day) FROM calendar_days", conn))
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+                if (await reader.ReadAsync(ct) && !reader.IsDBNull(0)) Today = reader.GetFieldValue<DateOnly>(0);
+
+            var reached = new HashSet<Guid>();
+            foreach (var e in events)
+            {
+                var (sql, value) = e.Data switch
+                {
+                    SchoolPartnershipDeliveryPartnerChanged d => ("SELECT DISTINCT teacher_id FROM lead_provider_participants WHERE partnership_ids @> ARRAY[$1::uuid]", (object)d.PartnershipId),
+                    SchoolUrnChanged u => ("SELECT DISTINCT teacher_id FROM lead_provider_participants WHERE school_ids @> ARRAY[$1::uuid]", u.SchoolId),
+                    DayStarted d => ("SELECT DISTINCT teacher_id FROM lead_provider_participants WHERE next_change_on <= $1", d.Date),
+                    _ => (null, null!),
+                };
+                if (sql is null) continue;
+                var ids = new List<Guid>();
+                await using (var cmd = new NpgsqlCommand(sql, conn) { Parameters = { new() { Value = value } } })
+                await using (var reader = await cmd.ExecuteReaderAsync(ct))
+                    while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
+                _affected[e.Id] = [.. ids];
+                reached.UnionWith(ids);
+            }
+
+            var streams = reached.Union(firstVersion.Keys).ToList();
+            var all = await context.ReadStreamsAsync(streams, ct);
+            foreach (var e in all)
+            {
+                if (firstVersion.TryGetValue(e.StreamId, out var first) && e.Version >= first) continue;
+                Histories[e.StreamId] = ParticipantHistory.Evolve(History(e.StreamId), e);
+            }
+
+            // Lookups for every partnership and school these histories can show, including ones this batch adds.
+            var partnershipIds = new HashSet<Guid>();
+            var schoolIds = new HashSet<Guid>();
+            foreach (var e in all)
+                if (e.Data is TrainingPeriodStarted { ProviderLed.PartnershipId: { } id }) partnershipIds.Add(id);
+            foreach (var e in events)
+                switch (e.Data)
+                {
+                    case TrainingPeriodStarted { ProviderLed.PartnershipId: { } id }: partnershipIds.Add(id); break;
+                    case TrainingPeriodPartnershipRecreated r: partnershipIds.Add(r.ToPartnershipId); break;
+                    case TeacherHistoryMerged m: partnershipIds.UnionWith(m.TrainingPeriods.Select(t => t.ProviderLed?.PartnershipId).OfType<Guid>()); break;
+                }
+            foreach (var h in Histories.Values)
+            {
+                partnershipIds.UnionWith(h.Teacher.TrainingPeriods.Select(t => t.ProviderLed?.PartnershipId).OfType<Guid>());
+                schoolIds.UnionWith(h.Teacher.TrainingPeriods.Select(t => t.SchoolId));
+            }
+            if (partnershipIds.Count > 0)
+            {
+                await using var cmd = new NpgsqlCommand(
+                    "SELECT partnership_id, school_id, lead_provider_id, delivery_partner_id, contract_period_year FROM partnerships WHERE partnership_id = ANY($1)", conn)
+                { Parameters = { new() { Value = partnershipIds.ToArray() } } };
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var info = new PartnershipInfo(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetGuid(3), reader.GetInt32(4));
+                    Partnerships[info.PartnershipId] = info;
+                    schoolIds.Add(info.SchoolId);
+                }
+            }
+            if (schoolIds.Count > 0)
+            {
+                await using var cmd = new NpgsqlCommand("SELECT school_id, urn FROM schools WHERE school_id = ANY($1)", conn)
+                { Parameters = { new() { Value = schoolIds.ToArray() } } };
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) Urns[reader.GetGuid(0)] = reader.GetInt32(1);
+            }
+        }
+
+        /// <summary>Recomputes the documents of the pending teachers as of this append, and clears the set.</summary>
+        internal void Flush(HashSet<Guid> pending, HashSet<Guid> forced, DateTimeOffset at, ProjectionContext context)
+        {
+            var recordedOn = BusinessCalendar.DateInEngland(at);
+            var asOf = Today is { } today && today > recordedOn ? today : recordedOn;
+            foreach (var teacherId in pending)
+            {
+                var history = History(teacherId);
+                var views = ParticipantDocuments.Build(history, asOf, this);
+                var createdAt = history.FirstRegisteredAt.Values.DefaultIfEmpty().Min();
+                var force = forced.Contains(teacherId);
+                if (context.IsRebuild) Track(teacherId, views, at, createdAt, force);
+                else Write(context, teacherId, views, at, createdAt, force);
+            }
+            pending.Clear();
+            forced.Clear();
+        }
+
+        private static void Write(ProjectionContext context, Guid teacherId, IReadOnlyList<ParticipantView> views, DateTimeOffset at, DateTimeOffset createdAt, bool force)
+        {
+            foreach (var v in views)
+                context.Enqueue(
+                    """
+                    INSERT INTO lead_provider_participants AS t
+                        (lead_provider_id, teacher_id, document, hash, api_updated_at, created_at, next_change_on, cohorts, training_statuses, school_ids, partnership_ids)
+                    VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11)
+                    ON CONFLICT (lead_provider_id, teacher_id) DO UPDATE SET
+                        api_updated_at = CASE WHEN t.hash = excluded.hash AND NOT $12 THEN t.api_updated_at ELSE excluded.api_updated_at END,
+                        document = excluded.document, hash = excluded.hash, created_at = excluded.created_at,
+                        next_change_on = excluded.next_change_on, cohorts = excluded.cohorts, training_statuses = excluded.training_statuses,
+                        school_ids = excluded.school_ids, partnership_ids = excluded.partnership_ids
+                    WHERE $12 OR (t.hash, t.created_at, t.next_change_on, t.school_ids, t.partnership_ids)
+                        IS DISTINCT FROM (excluded.hash, excluded.created_at, excluded.next_change_on, excluded.school_ids, excluded.partnership_ids)
+                    """,
+                    [.. RowParameters(v, teacherId, at, createdAt), force]);
+            context.Enqueue("DELETE FROM lead_provider_participants WHERE teacher_id = $1 AND NOT (lead_provider_id = ANY($2))",
+                teacherId, views.Select(v => v.LeadProviderId).ToArray());
+        }
+
+        private static object?[] RowParameters(ParticipantView v, Guid teacherId, DateTimeOffset updatedAt, DateTimeOffset createdAt) =>
+        [
+            v.LeadProviderId, teacherId, v.Json, v.Hash, updatedAt, createdAt,
+            new NpgsqlParameter { Value = (object?)v.NextChangeOn ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date },
+            v.Cohorts, v.TrainingStatuses, v.SchoolIds, v.PartnershipIds,
+        ];
+
+        // The same rule as the SQL above, applied in memory: the replay writes each row once per batch.
+        private void Track(Guid teacherId, IReadOnlyList<ParticipantView> views, DateTimeOffset at, DateTimeOffset createdAt, bool force)
+        {
+            var keys = _rowsByTeacher.TryGetValue(teacherId, out var existing) ? existing : _rowsByTeacher[teacherId] = [];
+            foreach (var key in keys.Where(k => views.All(v => v.LeadProviderId != k.Item1)).ToList())
+            {
+                _rows.Remove(key);
+                keys.Remove(key);
+                _dirty.Add(key);
+            }
+            foreach (var v in views)
+            {
+                var key = (v.LeadProviderId, teacherId);
+                var updatedAt = !force && _rows.TryGetValue(key, out var old) && old.View.Hash.AsSpan().SequenceEqual(v.Hash) ? old.UpdatedAt : at;
+                _rows[key] = new Row(v, updatedAt, createdAt);
+                keys.Add(key);
+                _dirty.Add(key);
+                foreach (var p in v.PartnershipIds) Index(_byPartnership, p, teacherId);
+                foreach (var s in v.SchoolIds) Index(_bySchool, s, teacherId);
+                if (v.NextChangeOn is { } next) Index(_byNextChange, next, teacherId);
+            }
+        }
+
+        private static void Index<TKey>(IDictionary<TKey, HashSet<Guid>> index, TKey key, Guid teacherId)
+        {
+            if (!index.TryGetValue(key, out var set)) index[key] = set = [];
+            set.Add(teacherId);
+        }
+
+        internal void WriteRebuilt(ProjectionContext context)
+        {
+            foreach (var key in _dirty)
+            {
+                if (_rows.TryGetValue(key, out var row))
+                    context.Enqueue(
+                        """
+                        INSERT INTO lead_provider_participants
+                            (lead_provider_id, teacher_id, document, hash, api_updated_at, created_at, next_change_on, cohorts, training_statuses, school_ids, partnership_ids)
+                        VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11)
+                        ON CONFLICT (lead_provider_id, teacher_id) DO UPDATE SET
+                            document = excluded.document, hash = excluded.hash, api_updated_at = excluded.api_updated_at, created_at = excluded.created_at,
+                            next_change_on = excluded.next_change_on, cohorts = excluded.cohorts, training_statuses = excluded.training_statuses,
+                            school_ids = excluded.school_ids, partnership_ids = excluded.partnership_ids
+                        """,
+                        RowParameters(row.View, key.Teacher, row.UpdatedAt, row.CreatedAt));
+                else
+                    context.Enqueue("DELETE FROM lead_provider_participants WHERE lead_provider_id = $1 AND teacher_id = $2", key.Provider, key.Teacher);
+            }
+            _dirty.Clear();
+        }
+    }
+}

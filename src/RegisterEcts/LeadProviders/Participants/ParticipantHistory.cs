@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+using RegisterEcts.EventStore;
+using RegisterEcts.Shared;
+using RegisterEcts.Teachers;
+
+namespace RegisterEcts.LeadProviders.Participants;
+
+public sealed record ParticipantIdChange(Guid FromParticipantId, Guid ToParticipantId, DateTimeOffset ChangedAt);
+
+/// <summary>
+/// A teacher's fold plus the few facts the lead provider document shows that only the store knows: when
+/// a role was first registered (created_at), when ids changed, and the dates of deferrals and withdrawals.
+/// </summary>
+public sealed record ParticipantHistory
+{
+    public static readonly ParticipantHistory Initial = new();
+
+    public Teacher Teacher { get; init; } = Teacher.Initial;
+    public ImmutableDictionary<TeacherRole, DateTimeOffset> FirstRegisteredAt { get; init; } = ImmutableDictionary<TeacherRole, DateTimeOffset>.Empty;
+    public ImmutableList<ParticipantIdChange> IdChanges { get; init; } = [];
+    public ImmutableDictionary<int, DateOnly> DeferredOn { get; init; } = ImmutableDictionary<int, DateOnly>.Empty;
+    public ImmutableDictionary<int, DateOnly> WithdrawnOn { get; init; } = ImmutableDictionary<int, DateOnly>.Empty;
+
+    public static ParticipantHistory Evolve(ParticipantHistory h, RecordedEvent e)
+    {
+        h = h with { Teacher = Teacher.Evolve(h.Teacher, e.Data) };
+        return e.Data switch
+        {
+            TeacherRegisteredAsEct => h.Registered(TeacherRole.Ect, e.RecordedAt),
+            TeacherRegisteredAsMentor => h.Registered(TeacherRole.Mentor, e.RecordedAt),
+            TeacherHistoryMerged m => h.Registered(TeacherRole.Ect, e.RecordedAt, when: m.EctPeriods.Count > 0)
+                .Registered(TeacherRole.Mentor, e.RecordedAt, when: m.MentorPeriods.Count > 0),
+            TeacherIdChanged c => h with { IdChanges = h.IdChanges.Add(new(c.FromTeacherId, c.TeacherId, e.RecordedAt)) },
+            TrainingPeriodDeferred d => h with { DeferredOn = h.DeferredOn.SetItem(d.TrainingPeriodId, d.DeferredOn) },
+            TrainingPeriodWithdrawn w => h with { WithdrawnOn = h.WithdrawnOn.SetItem(w.TrainingPeriodId, w.WithdrawnOn) },
+            _ => h,
+        };
+    }
+
+    private ParticipantHistory Registered(TeacherRole role, DateTimeOffset at, bool when = true) =>
+        !when || FirstRegisteredAt.ContainsKey(role) ? this : this with { FirstRegisteredAt = FirstRegisteredAt.SetItem(role, at) };
+}

@@ -1,0 +1,197 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using RegisterEcts.EventStore;
+using RegisterEcts.EventStore.Projections;
+using RegisterEcts.EventStore.Serialization;
+using RegisterEcts.Reference;
+using RegisterEcts.Schools;
+
+namespace RegisterEcts.Teachers.Timeline;
+
+/// <summary>
+/// teacher_timeline: one row per teacher event, in plain English, with who did it and why.
+/// Names are those in force when the event was recorded and come from the projection's own copy
+/// (teacher_timeline_names), never from other projections' tables, so a rebuild words every row as the
+/// live append did. Each teacher's history so far is kept folded in teacher_timeline_teachers.
+/// </summary>
+public sealed class TeacherTimelineProjection : IProjection
+{
+    public string Name => "teacher_timeline";
+
+    public IReadOnlyList<string> Tables => ["teacher_timeline", "teacher_timeline_names", "teacher_timeline_teachers"];
+
+    public async ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
+    {
+        var session = context.Session<Lookups>();
+        var touched = new HashSet<Guid>();
+        if (!context.IsRebuild) await session.LoadTeachersAsync(context.Connection, events.Where(e => e.Data is ITeacherEvent).Select(e => e.StreamId), ct);
+        foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case SchoolOpened o:
+                    Remember(context, session, o.SchoolId, o.Name, o.Urn);
+                    break;
+                case SchoolDetailsChanged d:
+                    Remember(context, session, d.SchoolId, d.Name, (await session.NameAsync(context, d.SchoolId, ct))?.Urn);
+                    break;
+                case SchoolUrnChanged u:
+                    Remember(context, session, u.SchoolId, (await session.NameAsync(context, u.SchoolId, ct))?.Name ?? "Unknown school", u.ToUrn);
+                    break;
+                case LeadProviderRegistered r:
+                    Remember(context, session, r.LeadProviderId, r.Name, null);
+                    break;
+                case DeliveryPartnerRegistered r:
+                    Remember(context, session, r.DeliveryPartnerId, r.Name, null);
+                    break;
+                case AppropriateBodyRegistered r:
+                    Remember(context, session, r.AppropriateBodyId, r.Name, null);
+                    break;
+                case ITeacherEvent:
+                    await TeacherEventAsync(e, context, session, ct);
+                    touched.Add(e.StreamId);
+                    break;
+            }
+        }
+        foreach (var id in touched)
+            context.Enqueue(
+                "INSERT INTO teacher_timeline_teachers (teacher_id, state) VALUES ($1, $2) ON CONFLICT (teacher_id) DO UPDATE SET state = excluded.state",
+                id, new NpgsqlParameter { Value = JsonSerializer.Serialize(session.Teachers[id], EventTypeRegistry.JsonOptions), NpgsqlDbType = NpgsqlDbType.Jsonb });
+    }
+
+    private static void Remember(ProjectionContext context, Lookups session, Guid id, string name, int? urn)
+    {
+        session.SetName(id, new(name, urn));
+        context.Enqueue(
+            "INSERT INTO teacher_timeline_names (id, name, urn) VALUES ($1, $2, $3::integer) ON CONFLICT (id) DO UPDATE SET name = excluded.name, urn = excluded.urn",
+            id, name, urn);
+    }
+
+    private static async Task TeacherEventAsync(RecordedEvent e, ProjectionContext context, Lookups session, CancellationToken ct)
+    {
+        var before = session.Teachers.GetValueOrDefault(e.StreamId) ?? Teacher.Initial;
+        // Worded once to learn which names it needs, then again once they are loaded: the wording itself stays synchronous and pure.
+        var missing = new HashSet<Guid>();
+        var entry = TimelineText.Describe(e.Data, before, id => session.Display(id, missing))!;
+        if (missing.Count > 0 && !context.IsRebuild && await session.LoadNamesAsync(context.Connection, missing, ct))
+            entry = TimelineText.Describe(e.Data, before, id => session.Display(id, null))!;
+
+        var erased = before.Erased || e.Data is TeacherPersonalDataErased;
+        var actor = e.Metadata.Actor;
+        context.Enqueue(
+            """
+            INSERT INTO teacher_timeline (teacher_id, sequence, stream_version, event_type, heading, happened_on, recorded_at,
+                                          actor_type, actor_id, actor_name, reason, support_ticket, changes, personal_changes)
+            VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9::text, $10, $11::text, $12::text, $13, $14)
+            """,
+            e.StreamId, e.Sequence, e.Version, e.TypeName, entry.Heading, entry.HappenedOn, e.RecordedAt,
+            actor.Type, actor.Id, await session.ActorNameAsync(context, actor, ct),
+            // A correction states its own reason and ticket; for anything else the request's win over what the event implies.
+            e.Data is EctStartDateCorrected or LeavingDateCorrected ? entry.Reason ?? e.Metadata.Reason : e.Metadata.Reason ?? entry.Reason,
+            entry.SupportTicket ?? e.Metadata.SupportTicket,
+            entry.Changes.ToArray(), (erased ? TimelineText.ErasedChanges : entry.PersonalChanges).ToArray());
+        // Erasure reaches back: every earlier row of the teacher loses its personal values too.
+        if (e.Data is TeacherPersonalDataErased)
+            context.Enqueue("UPDATE teacher_timeline SET personal_changes = $2 WHERE teacher_id = $1", e.StreamId, TimelineText.ErasedChanges.ToArray());
+
+        var after = Teacher.Evolve(before, e.Data);
+        session.Teachers[e.StreamId] = erased ? Scrubbed(after) : after;
+    }
+
+    // The folded history keeps no personal data once the teacher is erased, as the store's events no longer do.
+    private static Teacher Scrubbed(Teacher t) => t with
+    {
+        Name = PersonalData.Erased,
+        EctPeriods = t.EctPeriods.Select(p => p with { Email = p.Email is null ? null : PersonalData.Erased }).ToImmutableList(),
+        MentorPeriods = t.MentorPeriods.Select(p => p with { Email = p.Email is null ? null : PersonalData.Erased }).ToImmutableList(),
+    };
+
+    private sealed record NameRow(string Name, int? Urn)
+    {
+        public string Display => Urn is { } urn ? $"{Name} (URN {urn})" : Name;
+    }
+
+    /// What the projection remembers: for a whole rebuild, or for one live append (filled from its own tables).
+    private sealed class Lookups
+    {
+        public Dictionary<Guid, NameRow> Names { get; } = [];
+        public Dictionary<Guid, Teacher> Teachers { get; } = [];
+        private readonly Dictionary<int, Guid> _urns = [];
+        private readonly HashSet<Guid> _looked = [];
+
+        public void SetName(Guid id, NameRow row)
+        {
+            if (Names.TryGetValue(id, out var old) && old.Urn is { } oldUrn && _urns.GetValueOrDefault(oldUrn) == id) _urns.Remove(oldUrn);
+            Names[id] = row;
+            if (row.Urn is { } urn) _urns[urn] = id;
+        }
+
+        public string? Display(Guid id, HashSet<Guid>? missing)
+        {
+            if (Names.TryGetValue(id, out var row)) return row.Display;
+            if (!_looked.Contains(id)) missing?.Add(id);
+            return null;
+        }
+
+        public async Task<NameRow?> NameAsync(ProjectionContext context, Guid id, CancellationToken ct)
+        {
+            if (!context.IsRebuild && !Names.ContainsKey(id)) await LoadNamesAsync(context.Connection, [id], ct);
+            return Names.GetValueOrDefault(id);
+        }
+
+        /// True when any of them was found.
+        public async Task<bool> LoadNamesAsync(NpgsqlConnection conn, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+        {
+            var wanted = ids.Where(id => !Names.ContainsKey(id) && _looked.Add(id)).ToArray();
+            if (wanted.Length == 0) return false;
+            await using var cmd = new NpgsqlCommand("SELECT id, name, urn FROM teacher_timeline_names WHERE id = ANY($1)", conn);
+            cmd.Parameters.Add(new() { Value = wanted });
+            var found = false;
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                SetName(r.GetGuid(0), new(r.GetString(1), r.IsDBNull(2) ? null : r.GetInt32(2)));
+                found = true;
+            }
+            return found;
+        }
+
+        public async Task LoadTeachersAsync(NpgsqlConnection conn, IEnumerable<Guid> teacherIds, CancellationToken ct)
+        {
+            var wanted = teacherIds.Distinct().Where(id => !Teachers.ContainsKey(id)).ToArray();
+            if (wanted.Length == 0) return;
+            await using var cmd = new NpgsqlCommand("SELECT teacher_id, state::text FROM teacher_timeline_teachers WHERE teacher_id = ANY($1)", conn);
+            cmd.Parameters.Add(new() { Value = wanted });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                Teachers[r.GetGuid(0)] = JsonSerializer.Deserialize<Teacher>(r.GetString(1), EventTypeRegistry.JsonOptions)!;
+        }
+
+        /// Schools, appropriate bodies and lead providers by name rather than by token scope; anyone else as the event says.
+        public async Task<string> ActorNameAsync(ProjectionContext context, Actor actor, CancellationToken ct)
+        {
+            var name = actor.Type switch
+            {
+                "school" when int.TryParse(actor.Id, out var urn) => await SchoolByUrnAsync(context, urn, ct),
+                "appropriate_body" or "lead_provider" when Guid.TryParse(actor.Id, out var id) => (await NameAsync(context, id, ct))?.Name,
+                _ => null,
+            };
+            return name ?? actor.DisplayName;
+        }
+
+        private async Task<string?> SchoolByUrnAsync(ProjectionContext context, int urn, CancellationToken ct)
+        {
+            if (_urns.TryGetValue(urn, out var known)) return Names[known].Display;
+            if (context.IsRebuild) return null;
+            await using var cmd = new NpgsqlCommand("SELECT id, name FROM teacher_timeline_names WHERE urn = $1", context.Connection);
+            cmd.Parameters.Add(new() { Value = urn });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return null;
+            var row = new NameRow(r.GetString(1), urn);
+            SetName(r.GetGuid(0), row);
+            return row.Display;
+        }
+    }
+}

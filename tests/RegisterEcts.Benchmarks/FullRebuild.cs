@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+using RegisterEcts.EventStore;
+using RegisterEcts.EventStore.Projections;
+using RegisterEcts.Reference;
+using RegisterEcts.Schools;
+using RegisterEcts.Schools.SchoolDirectory;
+using RegisterEcts.Seeding;
+
+namespace RegisterEcts.Benchmarks;
+
+/// <summary>
+/// Full rebuild: every inline projection of the real domain, in one pass, over careers seeded through the
+/// real command path; beside binary COPY of as many rows into one table, in the same run.
+/// </summary>
+public static class FullRebuild
+{
+    public static async Task<(double Ours, double Raw, long Events, TimeSpan Paused)> RunAsync(string connectionString, int teachers, string repository)
+    {
+        const string schema = "bench_careers";
+        await using (var admin = new NpgsqlConnection(connectionString))
+        {
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+        await using var store = RegisterEctsStore.Create(connectionString, schema);
+        await store.MigrateAsync();
+        var context = new EventContext(Actor.System("benchmark"));
+        await ReferenceStream.SeedAsync(store, ReferenceSeed.Parse(await File.ReadAllTextAsync(Path.Combine(repository, "samples", "reference", "reference-data.json"))), context);
+        var extract = GiasExtract.Parse(await File.ReadAllTextAsync(Path.Combine(repository, "samples", "gias", "schools.csv")),
+            await File.ReadAllTextAsync(Path.Combine(repository, "samples", "gias", "links.csv")));
+        await GiasImport.RunAsync(store, extract, new DateOnly(2021, 6, 1), context);
+        var seeded = Stopwatch.StartNew();
+        var careers = await new CareerSeed(store, context).RunAsync(teachers, seed: 1);
+        Console.WriteLine($"  seeded {careers.Teachers:N0} careers ({careers.Commands:N0} commands, {careers.Refused:N0} refused) in {seeded.Elapsed.TotalSeconds:N0} s");
+
+        var projections = store.InlineProjections.Where(p => p.Tables.Count > 0).ToList();
+        var rebuilder = new ProjectionRebuilder(store);
+        await rebuilder.RebuildAsync(projections); // warm-up
+        var watch = Stopwatch.StartNew();
+        var events = await rebuilder.RebuildAsync(projections);
+        var ours = events / watch.Elapsed.TotalSeconds;
+        var blueGreen = await new BlueGreenRebuilder(store).RebuildAsync(projections);
+
+        await using var conn = await store.DataSource.OpenConnectionAsync();
+        await using (var create = new NpgsqlCommand(
+            "CREATE TABLE raw_copy (id uuid PRIMARY KEY, teacher_id uuid NOT NULL, document jsonb NOT NULL, updated_at timestamptz NOT NULL, started_on date NOT NULL)", conn))
+            await create.ExecuteNonQueryAsync();
+        var document = """{"full_name":"Jane Doe","teacher_reference_number":"1234567","ecf_enrolments":[{"cohort":"2025","training_status":"active"}]}""";
+        watch.Restart();
+        await using (var importer = await conn.BeginBinaryImportAsync("COPY raw_copy (id, teacher_id, document, updated_at, started_on) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < events; i++)
+            {
+                await importer.StartRowAsync();
+                await importer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                await importer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                await importer.WriteAsync(document, NpgsqlDbType.Jsonb);
+                await importer.WriteAsync(DateTimeOffset.UtcNow, NpgsqlDbType.TimestampTz);
+                await importer.WriteAsync(new DateOnly(2025, 9, 1), NpgsqlDbType.Date);
+            }
+            await importer.CompleteAsync();
+        }
+        var raw = events / watch.Elapsed.TotalSeconds;
+        return (ours, raw, events, blueGreen.AppendsPaused);
+    }
+}

@@ -1,0 +1,100 @@
+using RegisterEcts.EventStore.Projections;
+using RegisterEcts.Testing;
+using static RegisterEcts.EventStore.Tests.TestEvents;
+
+namespace RegisterEcts.EventStore.Tests;
+
+public class when_a_projection_is_rebuilt_blue_green : StoreFixture
+{
+    private readonly TeacherStatusProjection _projection = new();
+
+    protected override void Configure(EventStoreOptions options)
+    {
+        TestEvents.Register(options);
+        options.Migrations.Add(new Migration("tests/0001_teacher_status", TeacherStatusProjection.Table));
+        options.InlineProjections.Add(_projection);
+    }
+
+    [Fact]
+    public async Task appends_carry_on_meanwhile_and_the_switched_tables_equal_a_full_replay()
+    {
+        var ids = await AppendCareers(300);
+        await using (var corrupt = Store.DataSource.CreateCommand("UPDATE teacher_status SET status = 'wrong' WHERE teacher_id = $1"))
+        {
+            corrupt.Parameters.Add(new() { Value = ids[0] });
+            await corrupt.ExecuteNonQueryAsync();
+        }
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 3).Select(w => Task.Run(async () =>
+        {
+            var appended = 0;
+            for (var i = w; !stop.IsCancellationRequested; i += 3, appended++)
+            {
+                var id = ids[i % ids.Count];
+                await Store.AppendAsync(id, "teacher", ExpectedVersion.Any, [new Resumed(id, new DateOnly(2026, 3, 1))], Context);
+            }
+            return appended;
+        })).ToList();
+
+        await Task.Delay(30);
+        var result = await new BlueGreenRebuilder(Store, batchSize: 40) { SwitchBelow = 20 }.RebuildAsync([_projection]);
+        await Task.Delay(30);
+        await stop.CancelAsync();
+        var appended = (await Task.WhenAll(writers)).Sum();
+
+        appended.ShouldBeGreaterThan(0);
+        result.Events.ShouldBeGreaterThanOrEqualTo(900);
+        var live = await Snapshot();
+        live.ShouldNotContain(r => r.Contains("|wrong|"));
+        await new ProjectionRebuilder(Store).RebuildAsync(_projection);
+        (await Snapshot()).ShouldBe(live);
+        await using var schemas = Store.DataSource.CreateCommand("SELECT count(*) FROM pg_namespace WHERE nspname = $1");
+        schemas.Parameters.Add(new() { Value = Schema + "_next" });
+        ((long)(await schemas.ExecuteScalarAsync())!).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task a_new_code_version_is_reported_stale_until_rebuilt()
+    {
+        await AppendCareers(5);
+        (await ProjectionVersions.InlineAsync(Store)).Single().Stale.ShouldBeFalse();
+
+        await using var next = CreateStore(o => o.InlineProjections[0] = new Versioned(_projection, 2));
+        var status = (await ProjectionVersions.InlineAsync(next)).Single();
+        status.ShouldBe(new InlineProjectionStatus("teacher_status", 2, 1, true));
+
+        await new BlueGreenRebuilder(next).RebuildAsync(next.InlineProjections);
+        (await ProjectionVersions.InlineAsync(next)).Single().ShouldBe(new InlineProjectionStatus("teacher_status", 2, 2, false));
+        (await Snapshot()).Count.ShouldBeGreaterThanOrEqualTo(5);
+    }
+
+    private sealed class Versioned(IProjection inner, int version) : IProjection
+    {
+        public string Name => inner.Name;
+        public int Version => version;
+        public IReadOnlyList<string> Tables => inner.Tables;
+        public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct) => inner.ApplyAsync(events, context, ct);
+    }
+
+    private async Task<List<Guid>> AppendCareers(int count)
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < count; i++)
+        {
+            var id = Guid.CreateVersion7();
+            ids.Add(id);
+            await Store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, [Registered(id), Training(id), new Deferred(id, "other", new DateOnly(2026, 1, 1))], Context);
+        }
+        return ids;
+    }
+
+    private async Task<List<string>> Snapshot()
+    {
+        var rows = new List<string>();
+        await using var cmd = Store.DataSource.CreateCommand("SELECT teacher_id, name, status, version, last_seq, versions FROM teacher_status ORDER BY teacher_id");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            rows.Add($"{reader.GetGuid(0)}|{reader.GetString(1)}|{reader.GetString(2)}|{reader.GetInt64(3)}|{reader.GetInt64(4)}|{string.Join(',', reader.GetFieldValue<long[]>(5))}");
+        return rows;
+    }
+}
