@@ -17,6 +17,10 @@ public class when_a_support_user_works_in_the_console(ConsoleInBrowser console) 
     public async Task they_sign_in_search_open_a_teacher_and_see_the_state_change_with_the_as_of_date()
     {
         // Jane starts at Valley in September; in February both schools report her January move to Underwood.
+        var valleyName = await SchoolNameAsync(Valley);
+        var underwoodName = await SchoolNameAsync(Underwood);
+        await console.PartnershipOnceAsync(Valley, Ambition, 2025, Day(2025, 8, 1));
+        await console.PartnershipOnceAsync(Underwood, TeachFirst, 2025, Day(2025, 8, 1));
         var valley = await console.SchoolAsync(Valley);
         var underwood = await console.SchoolAsync(Underwood);
         var trn = Trns.Next();
@@ -25,8 +29,6 @@ public class when_a_support_user_works_in_the_console(ConsoleInBrowser console) 
         var beforeTheReport = (await support.Caller.GetAsync($"/api/support/teachers/{jane}/timeline")).Body!.AsArray()[0]!["recorded_at"]!.GetValue<string>();
         (await valley.ReportsEctLeavingAsync(jane, Day(2025, 12, 31), on: Day(2026, 2, 10))).ShouldBe(HttpStatusCode.OK);
         (await underwood.RegistersEctAsync(trn, Day(2026, 1, 5), on: Day(2026, 2, 10), leadProvider: TeachFirst)).ShouldBe(HttpStatusCode.Created);
-        var valleyName = await SchoolNameAsync(Valley);
-        var underwoodName = await SchoolNameAsync(Underwood);
 
         var page = await console.Browser.NewPageAsync();
 
@@ -44,7 +46,7 @@ public class when_a_support_user_works_in_the_console(ConsoleInBrowser console) 
         await page.ClickAsync("text=Jane Browserly");
         await page.WaitForURLAsync($"**/support/teachers/{jane}");
         (await page.TextContentAsync("#teacher-name"))!.Trim().ShouldBe("Jane Browserly");
-        (await page.TextContentAsync("#timeline"))!.ShouldContain("Teacher left school as ECT");
+        (await page.TextContentAsync("#timeline"))!.ShouldContain($"Jane Browserly left {valleyName}");
 
         await ShowStateAsync(page, asOf: "2025-10-01");
         var autumn = (await page.TextContentAsync("#statuses"))!;
@@ -69,6 +71,7 @@ public class when_a_support_user_works_in_the_console(ConsoleInBrowser console) 
         await page.ClickAsync("#show-changes");
         await page.WaitForSelectorAsync("#changes");
         (await page.TextContentAsync("#changes"))!.ShouldContain("ect_at_school_periods[1].finished_on");
+        (await page.TextContentAsync("#lead-provider-views"))!.ShouldContain("api_updated_at");
         await console.ScreenshotAsync(page, "06-changes");
 
         await page.ClickAsync("#sign-out");

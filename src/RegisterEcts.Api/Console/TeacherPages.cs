@@ -70,7 +70,7 @@ internal static class TeacherPages
         if (allErrors.Count > problems.Count) status = 400;
 
         TeacherStateResponse state;
-        IReadOnlyList<TimelineEntry> timeline;
+        IReadOnlyList<TimelineRow> timeline;
         try
         {
             state = await history.StateAsync(teacherId, asOf, knownAt, ct);
@@ -147,8 +147,8 @@ internal static class TeacherPages
 
     private static string LeadProviderSection(TeacherStateResponse s)
     {
-        var sb = new StringBuilder("<h2 class=\"govuk-heading-m\" id=\"lead-providers\">What each lead provider sees</h2>");
-        if (s.LeadProviders.Count == 0) return sb.Append("<p class=\"govuk-body\">No lead provider sees this teacher.</p>").ToString();
+        var sb = new StringBuilder("<div id=\"lead-provider-views\"><h2 class=\"govuk-heading-m\" id=\"lead-providers\">What each lead provider sees</h2>");
+        if (s.LeadProviders.Count == 0) return sb.Append("<p class=\"govuk-body\">No lead provider sees this teacher.</p></div>").ToString();
         foreach (var view in s.LeadProviders)
             sb.Append($"""
                 <div class="govuk-summary-card lead-provider-view">
@@ -160,7 +160,7 @@ internal static class TeacherPages
                   </div>
                 </div>
                 """);
-        return sb.ToString();
+        return sb.Append("</div>").ToString();
     }
 
     private static string ChangesSection(Guid teacherId, DateTimeOffset? from, DateTimeOffset? to, ChangesResponse? changes)
@@ -183,12 +183,12 @@ internal static class TeacherPages
         return sb.ToString();
     }
 
-    private static string TimelineSection(IReadOnlyList<TimelineEntry> timeline) =>
+    private static string TimelineSection(IReadOnlyList<TimelineRow> timeline) =>
         Table("Timeline (newest first)", ["Recorded", "Happened on", "What", "By", "Reason and ticket", "Changed"], timeline.Select(t => (IReadOnlyList<string>)
         [
             $"<code>{Instant(t.RecordedAt)}</code>", Date(t.HappenedOn), E(t.Heading), $"{E(t.ActorName)} <span class=\"govuk-hint\">({E(t.ActorType)})</span>",
             t.Reason is null && t.SupportTicket is null ? "" : $"{E(t.Reason)}<br><strong>{E(t.SupportTicket)}</strong>",
-            string.Join("<br>", t.Changes.Select(c => E(c)).Concat(t.PersonalChanges.Select(c => $"{E(c)} (personal)"))),
+            string.Join("<br>", t.Changes.Select(c => E(c)).Concat(t.PersonalChanges.Select(c => $"{E(c)} <span class=\"govuk-hint\">(personal)</span>"))),
         ]), id: "timeline");
 
     private static string CorrectionsSection(Guid teacherId, TeacherStateResponse s, HttpContext http, IAntiforgery af)

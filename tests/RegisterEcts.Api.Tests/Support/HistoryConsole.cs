@@ -125,6 +125,7 @@ public class when_someone_uses_the_support_console(ApiWithSchools api) : IClassF
     [Fact]
     public async Task search_links_to_the_teacher_page_with_state_lead_providers_and_timeline()
     {
+        await api.PartnershipOnceAsync(Valley, Ambition, 2025, Day(2025, 8, 1));
         var jane = await JaneAsync("Jane Consolefound");
         var visitor = ConsoleVisitor.For(api);
         await visitor.SignInAsync(await api.TokenAsync("support"));
@@ -136,7 +137,7 @@ public class when_someone_uses_the_support_console(ApiWithSchools api) : IClassF
         page.Status.ShouldBe(HttpStatusCode.OK);
         page.Html.ShouldContain("Jane Consolefound");
         page.Html.ShouldContain("id=\"timeline\"");
-        page.Html.ShouldContain("Teacher registered as ECT");
+        page.Html.ShouldContain("Jane Consolefound was registered as an ECT");
         page.Html.ShouldContain("api_updated_at");
         page.Html.ShouldContain("data-as-of=\"2025-10-01\"");
     }

@@ -17,7 +17,7 @@ internal static class HistoryEndpoints
         teachers.MapGet("", Search).WithName("SearchTeachers")
             .WithSummary("Find teachers by TRN, name, email or the URN of a school they are or were at").Produces<IReadOnlyList<TeacherMatch>>();
         teachers.MapGet("/{teacher_id:guid}/timeline", Timeline).WithName("TeacherTimeline")
-            .WithSummary("A teacher's audit timeline, newest first").Produces<IReadOnlyList<TimelineEntry>>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("A teacher's audit timeline, newest first").Produces<IReadOnlyList<TimelineRow>>().ProducesProblem(StatusCodes.Status404NotFound);
         teachers.MapGet("/{teacher_id:guid}/state", State).WithName("TeacherState")
             .WithSummary("A teacher's periods, statuses and lead provider views on as_of (default today), from what was recorded by known_at (default now)")
             .Produces<TeacherStateResponse>().ProducesProblem(StatusCodes.Status404NotFound);

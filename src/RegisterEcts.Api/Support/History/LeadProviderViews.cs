@@ -1,8 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 using RegisterEcts.EventStore;
+using RegisterEcts.LeadProviders.Participants;
 using RegisterEcts.Reference;
-using RegisterEcts.Shared;
 using RegisterEcts.Teachers;
 
 namespace RegisterEcts.Api.Support.History;
@@ -14,68 +14,80 @@ public static class LeadProviderViews
     /// Folds the known events one at a time and notes, per lead provider, the recorded time of the last event
     /// that changed its document: what that provider's api_updated_at said at the end of the prefix.
     /// </summary>
-    public static IReadOnlyList<LeadProviderView> Replay(
-        Guid teacherId, IReadOnlyList<RecordedEvent> known, DateOnly asOf, ReferenceData reference, IReadOnlyDictionary<Guid, SchoolRef> schools)
+    public static async Task<IReadOnlyList<LeadProviderView>> ReplayAsync(
+        NpgsqlDataSource db, Guid teacherId, IReadOnlyList<RecordedEvent> known, DateOnly asOf, ReferenceData reference, CancellationToken ct)
     {
-        var state = Teacher.Initial;
-        var last = new Dictionary<Guid, (string Json, DateTimeOffset At)>();
-        Dictionary<Guid, JsonObject> documents = [];
+        var lookups = await Lookups.LoadAsync(db, known, ct);
+        var history = ParticipantHistory.Initial;
+        var changedAt = new Dictionary<Guid, (string Hash, DateTimeOffset At)>();
+        IReadOnlyList<ParticipantView> views = [];
         foreach (var e in known)
         {
-            state = Teacher.Evolve(state, e.Data);
-            documents = Documents(teacherId, state, asOf, reference, schools);
-            foreach (var (provider, document) in documents)
+            history = ParticipantHistory.Evolve(history, e);
+            views = Documents(history, asOf, lookups);
+            foreach (var view in views)
             {
-                var json = document.ToJsonString();
-                if (!last.TryGetValue(provider, out var seen) || seen.Json != json) last[provider] = (json, e.RecordedAt);
+                var hash = Convert.ToHexString(view.Hash);
+                // Erasure moves every provider's api_updated_at, as the projection does, so they re-sync whatever they held.
+                if (!changedAt.TryGetValue(view.LeadProviderId, out var seen) || seen.Hash != hash || e.Data is TeacherPersonalDataErased)
+                    changedAt[view.LeadProviderId] = (hash, e.RecordedAt);
             }
         }
-        return documents
-            .Select(d => new LeadProviderView(d.Key, reference.LeadProviderName(d.Key), last.GetValueOrDefault(d.Key).At, d.Value))
+        return views
+            .Select(v => new LeadProviderView(v.LeadProviderId, reference.LeadProviderName(v.LeadProviderId), changedAt.GetValueOrDefault(v.LeadProviderId).At,
+                JsonNode.Parse(v.Json)!.AsObject()))
             .OrderBy(v => v.LeadProviderName, StringComparer.Ordinal).ToList();
     }
 
-    // ──────────────────────────────────────────────────────────────────────────────────────────────
-    // THE ONE PLACE where a folded teacher becomes each lead provider's document. When
-    // RegisterEcts.LeadProviders.Participants.ParticipantDocuments lands, call it here instead, so the
-    // support pages show exactly what the lead provider API serves.
-    // ──────────────────────────────────────────────────────────────────────────────────────────────
-    public static Dictionary<Guid, JsonObject> Documents(
-        Guid teacherId, Teacher t, DateOnly asOf, ReferenceData reference, IReadOnlyDictionary<Guid, SchoolRef> schools)
+    // The one place a folded teacher becomes each lead provider's document: the same builder the lead provider
+    // API's projection uses, so support sees exactly what a provider was (or would have been) served.
+    private static IReadOnlyList<ParticipantView> Documents(ParticipantHistory history, DateOnly asOf, IParticipantLookups lookups) =>
+        ParticipantDocuments.Build(history, asOf, lookups);
+
+    /// <summary>The partnerships and school URNs the teacher's documents can show, read once before the replay.</summary>
+    private sealed class Lookups : IParticipantLookups
     {
-        var documents = new Dictionary<Guid, JsonObject>();
-        if (!t.Exists || t.MergedInto is not null) return documents;
-        foreach (var group in t.TrainingPeriods.Where(p => p.ProviderLed is not null).GroupBy(p => p.ProviderLed!.LeadProviderId))
+        private readonly Dictionary<Guid, PartnershipInfo> _partnerships = [];
+        private readonly Dictionary<Guid, int> _urns = [];
+
+        public PartnershipInfo? Partnership(Guid partnershipId) => _partnerships.GetValueOrDefault(partnershipId);
+
+        public int? SchoolUrn(Guid schoolId) => _urns.TryGetValue(schoolId, out var urn) ? urn : null;
+
+        public static async Task<Lookups> LoadAsync(NpgsqlDataSource db, IReadOnlyList<RecordedEvent> known, CancellationToken ct)
         {
-            var enrolments = new JsonArray();
-            foreach (var role in group.GroupBy(p => p.Role).OrderBy(r => r.Key))
+            // Every prefix of the stream, not just the end, may name a school or partnership.
+            var partnershipIds = new HashSet<Guid>();
+            var schoolIds = new HashSet<Guid>();
+            var state = Teacher.Initial;
+            foreach (var e in known)
             {
-                var latest = role.MaxBy(p => p.Dates.Start)!;
-                var school = schools.GetValueOrDefault(latest.SchoolId);
-                enrolments.Add(new JsonObject
+                state = Teacher.Evolve(state, e.Data);
+                foreach (var p in state.TrainingPeriods)
                 {
-                    ["participant_type"] = role.Key == TeacherRole.Ect ? "ect" : "mentor",
-                    ["school_urn"] = school?.Urn,
-                    ["cohort"] = latest.ProviderLed!.ContractPeriodYear,
-                    ["schedule_identifier"] = latest.ProviderLed.ScheduleIdentifier,
-                    ["delivery_partner_id"] = latest.ProviderLed.DeliveryPartnerId?.ToString(),
-                    ["training_status"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(latest.Status.ToString()),
-                    ["training_record_status"] = latest.IsConfirmed ? "confirmed" : "awaiting_partnership",
-                    ["eligible_for_funding"] = t.EligibleForFunding(role.Key),
-                    ["start_date"] = latest.Dates.Start.ToString("yyyy-MM-dd"),
-                    ["end_date"] = latest.Dates.End?.ToString("yyyy-MM-dd"),
-                    ["active_on_date"] = latest.Dates.Contains(asOf),
-                });
+                    schoolIds.Add(p.SchoolId);
+                    if (p.ProviderLed?.PartnershipId is { } id) partnershipIds.Add(id);
+                }
             }
-            documents[group.Key] = new JsonObject
+            var lookups = new Lookups();
+            await using (var cmd = db.CreateCommand(
+                "SELECT partnership_id, school_id, lead_provider_id, delivery_partner_id, contract_period_year FROM partnerships WHERE partnership_id = ANY($1)"))
             {
-                ["id"] = teacherId.ToString(),
-                ["full_name"] = t.Name,
-                ["trn"] = t.Trn,
-                ["participant_id_changes"] = new JsonArray(t.MergedFrom.Select(id => (JsonNode)JsonValue.Create(id.ToString())!).ToArray()),
-                ["enrolments"] = enrolments,
-            };
+                cmd.Parameters.Add(new() { Value = partnershipIds.ToArray() });
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct))
+                {
+                    lookups._partnerships[r.GetGuid(0)] = new PartnershipInfo(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetGuid(3), r.GetInt32(4));
+                    schoolIds.Add(r.GetGuid(1));
+                }
+            }
+            await using (var cmd = db.CreateCommand("SELECT school_id, urn FROM schools WHERE school_id = ANY($1)"))
+            {
+                cmd.Parameters.Add(new() { Value = schoolIds.ToArray() });
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct)) lookups._urns[r.GetGuid(0)] = r.GetInt32(1);
+            }
+            return lookups;
         }
-        return documents;
     }
 }

@@ -35,15 +35,19 @@ public sealed partial class TeacherHistory(PostgresEventStore store, ReferenceCa
         var folded = TeacherState.Fold(known);
         var schools = await TeacherState.SchoolsAsync(store.DataSource, TeacherState.SchoolIds(folded), ct);
         var reference = await references.GetAsync(ct);
-        var state = TeacherState.Build(teacherId, known, asOf, knownAt ?? Now, reference, schools);
         // Asked about now, show what the lead providers are actually served; a replay is all there is for the past.
-        if (knownAt is null && await TeacherState.ServedViewsAsync(store.DataSource, teacherId, reference, ct) is { } served)
-            state = state with { LeadProviders = served };
-        return state;
+        var views = knownAt is null
+            ? await TeacherState.ServedViewsAsync(store.DataSource, teacherId, reference, ct)
+            : await LeadProviderViews.ReplayAsync(store.DataSource, teacherId, known, asOf, reference, ct);
+        return TeacherState.Build(teacherId, known, asOf, knownAt ?? Now, reference, schools, views);
     }
 
-    public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(Guid teacherId, CancellationToken ct) =>
-        await TeacherTimeline.ReadAsync(store.DataSource, teacherId, await StreamAsync(teacherId, null, ct), ct);
+    public async Task<IReadOnlyList<TimelineRow>> TimelineAsync(Guid teacherId, CancellationToken ct)
+    {
+        // The stream decides whether the teacher exists: a teacher always has timeline rows, but a 404 must not depend on a projection.
+        if (await store.StreamVersionAsync(teacherId, ct) == 0) throw NotFound(teacherId);
+        return await TeacherTimeline.ReadAsync(store.DataSource, teacherId, ct);
+    }
 
     public async Task<ChangesResponse> ChangesAsync(Guid teacherId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {

@@ -81,37 +81,6 @@ public static class FieldDiff
         return changes;
     }
 
-    /// <summary>
-    /// Changes as lines a person reads: a period (or any listed item) that appeared or went is one line, with when it
-    /// starts; a changed field is "field: old → new". Personal fields are left to the caller.
-    /// </summary>
-    public static (IReadOnlyList<string> Lines, IReadOnlyList<string> PersonalFields) Describe<T>(T? before, T? after)
-    {
-        var from = Flatten(before);
-        var to = Flatten(after);
-        var changes = Compare(from, to);
-        var lines = new List<string>();
-        foreach (var item in changes.Where(c => !c.Personal).GroupBy(c => ItemOf(c.Field)))
-        {
-            var fields = item.ToList();
-            var isItem = item.Key != fields[0].Field;
-            bool In(Dictionary<string, string?> side) => side.Keys.Any(k => k.StartsWith(item.Key + ".", StringComparison.Ordinal));
-            if (isItem && !In(from))
-                lines.Add($"{item.Key} added{Starting(fields, c => c.To)}");
-            else if (isItem && !In(to))
-                lines.Add($"{item.Key} removed{Starting(fields, c => c.From)}");
-            else
-                lines.AddRange(fields.Select(c => $"{c.Field}: {c.From ?? "none"} → {c.To ?? "none"}"));
-        }
-        return (lines, changes.Where(c => c.Personal).Select(c => c.Field).ToList());
-    }
-
-    private static string Starting(List<FieldChange> fields, Func<FieldChange, string?> value) =>
-        fields.FirstOrDefault(c => c.Field.EndsWith(".started_on", StringComparison.Ordinal)) is { } start ? $", starting {value(start)}" : "";
-
-    // "ect_at_school_periods[2].started_on" belongs to "ect_at_school_periods[2]"; top-level fields stand alone.
-    private static string ItemOf(string path) => path.IndexOf(']') is var end and > 0 ? path[..(end + 1)] : path;
-
     private static string LastSegment(string path) => path[(path.LastIndexOf('.') + 1)..];
 
     private static Dictionary<string, string?> Flatten<T>(T? value)

@@ -65,11 +65,9 @@ public static class TeacherState
         return found;
     }
 
-    /// <summary>The documents the lead provider API serves now, where this database has that table; null where it has not.</summary>
-    public static async Task<IReadOnlyList<LeadProviderView>?> ServedViewsAsync(NpgsqlDataSource db, Guid teacherId, ReferenceData reference, CancellationToken ct)
+    /// <summary>The documents the lead provider API serves now, with their api_updated_at.</summary>
+    public static async Task<IReadOnlyList<LeadProviderView>> ServedViewsAsync(NpgsqlDataSource db, Guid teacherId, ReferenceData reference, CancellationToken ct)
     {
-        await using (var exists = db.CreateCommand("SELECT to_regclass('lead_provider_participants') IS NOT NULL"))
-            if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return null;
         var views = new List<LeadProviderView>();
         await using var cmd = db.CreateCommand(
             "SELECT lead_provider_id, document::text, api_updated_at FROM lead_provider_participants WHERE teacher_id = $1");
@@ -87,7 +85,7 @@ public static class TeacherState
     /// <param name="known">The events recorded up to the time asked about, in stream order.</param>
     public static TeacherStateResponse Build(
         Guid teacherId, IReadOnlyList<RecordedEvent> known, DateOnly asOf, DateTimeOffset knownAt,
-        ReferenceData reference, IReadOnlyDictionary<Guid, SchoolRef> schools)
+        ReferenceData reference, IReadOnlyDictionary<Guid, SchoolRef> schools, IReadOnlyList<LeadProviderView> leadProviders)
     {
         SchoolRef School(Guid id) => schools.GetValueOrDefault(id) ?? new SchoolRef(id, null, null);
 
@@ -111,7 +109,7 @@ public static class TeacherState
             RoleOn(mentor, training.Where(p => p.Role == TeacherRole.Mentor).ToList(), asOf),
             InductionStatusOn(t.InductionPeriods, asOf),
             ect, mentor, training, inductions,
-            LeadProviderViews.Replay(teacherId, known, asOf, reference, schools));
+            leadProviders);
     }
 
     /// joining: not started yet; active: open; leaving: a last day is set and not passed; left: finished before the date.
