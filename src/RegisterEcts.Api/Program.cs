@@ -2,6 +2,7 @@ using RegisterEcts.Api;
 using RegisterEcts.Api.AppropriateBodies;
 using RegisterEcts.Api.Health;
 using RegisterEcts.Api.Http;
+using RegisterEcts.Api.LeadProviders.V3;
 using RegisterEcts.Api.Reference;
 using RegisterEcts.Api.Schools;
 using RegisterEcts.Api.Support;
@@ -15,6 +16,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseMiddleware<IdempotencyMiddleware>();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealthEndpoints();
@@ -23,6 +25,7 @@ app.MapSchoolEndpoints();
 app.MapAppropriateBodyEndpoints();
 app.MapSupportEndpoints();
 RegisterEcts.Api.SupportPages.SupportConsole.MapSupportHistoryAndConsole(app);
+app.MapLeadProviderApi();
 
 app.Run();
 

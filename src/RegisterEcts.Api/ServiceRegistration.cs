@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.OpenApi;
 using RegisterEcts.Api.Auth;
 using RegisterEcts.Api.Http;
+using RegisterEcts.Api.LeadProviders.V3;
 using RegisterEcts.Api.Reference;
 using RegisterEcts.EventStore;
 using RegisterEcts.EventStore.Projections;
@@ -56,6 +57,7 @@ public static class ServiceRegistration
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerTokenHandler.SchemeName, document)] = [] }];
             return Task.CompletedTask;
         }));
+        builder.AddLeadProviderApi();
         builder.AddTelemetry();
         return builder;
     }

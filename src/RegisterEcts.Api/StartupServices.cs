@@ -26,7 +26,17 @@ internal sealed class StartupMigration(PostgresEventStore store, IConfiguration 
     /// </summary>
     private async Task EnsureProjectionsCurrentAsync(CancellationToken ct)
     {
-        var stale = (await ProjectionVersions.InlineAsync(store, ct)).Where(p => p.Stale).ToList();
+        List<InlineProjectionStatus> stale;
+        try
+        {
+            stale = [.. (await ProjectionVersions.InlineAsync(store, ct)).Where(p => p.Stale)];
+        }
+        catch (Npgsql.NpgsqlException ex) when (!configuration.GetValue<bool>("RegisterEcts:MigrateOnStart"))
+        {
+            // Liveness must answer while the database is away; /health/ready reports it, and stale projections once it is back.
+            logger.LogWarning(ex, "Could not check projection versions: the database is unreachable");
+            return;
+        }
         if (stale.Count == 0) return;
         var names = string.Join(", ", stale.Select(p => $"{p.Name} (tables at version {p.StoredVersion?.ToString() ?? "none"}, code at {p.CodeVersion})"));
         if (!string.Equals(configuration["RegisterEcts:RebuildStaleProjections"], "blue-green", StringComparison.OrdinalIgnoreCase))

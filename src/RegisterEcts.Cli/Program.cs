@@ -9,6 +9,7 @@ var root = new RootCommand("rects: operate RegisterEcts (schema, projections, se
     TokenCommands.Create(),
     ImportCommands.Create(),
     RollOverCommands.Create(),
+    StatementCommands.Create(),
 };
 try
 {

@@ -1,6 +1,8 @@
 using RegisterEcts.Calendar;
 using RegisterEcts.EventStore;
 using RegisterEcts.LeadProviders.Participants;
+using RegisterEcts.Declarations;
+using RegisterEcts.Statements;
 using RegisterEcts.Partnerships;
 using RegisterEcts.Reference;
 using RegisterEcts.Schools;
@@ -32,12 +34,15 @@ public static class RegisterEctsStore
     public static void Configure(EventStoreOptions options)
     {
         CalendarEvents.Register(TeacherEvents.Register(SchoolEvents.Register(PartnershipEvents.Register(ReferenceEvents.Register(options.Events)))));
+        StatementEvents.Register(DeclarationEvents.Register(options.Events));
         options.Migrations.AddRange(Migration.FromAssembly(typeof(RegisterEctsStore).Assembly, "", "registerects"));
         // Inline: the uniqueness and period rules these tables enforce must hold at commit.
         options.InlineProjections.AddRange([
             new TrnIndexProjection(), new SchoolDirectoryProjection(), new PartnershipListProjection(), new AtSchoolPeriodsProjection()]);
         options.InlineProjections.Add(new TeacherPeriodsProjection());
         options.InlineProjections.Add(new TeacherTimelineProjection());
+        options.InlineProjections.Add(new Partnerships.ApiView.LeadProviderApiProjection());
+        options.InlineProjections.AddRange([new DeclarationsProjection(), new StatementsProjection()]);
         // Last: it reads the partnerships and schools the projections above keep.
         options.InlineProjections.Add(new LeadProviderParticipantsProjection());
     }

@@ -29,6 +29,15 @@ public static class ParticipantRows
         return await reader.ReadAsync() ? new Row(JsonNode.Parse(reader.GetString(0))!, reader.GetFieldValue<DateTimeOffset>(1)) : null;
     }
 
+    public static async Task<JsonNode?> TransfersAsync(this ApiWithSchools api, Guid leadProvider, Guid teacher)
+    {
+        await using var cmd = api.Store.DataSource.CreateCommand(
+            "SELECT document::text FROM lead_provider_transfers WHERE lead_provider_id = $1 AND teacher_id = $2");
+        cmd.Parameters.Add(new() { Value = leadProvider });
+        cmd.Parameters.Add(new() { Value = teacher });
+        return await cmd.ExecuteScalarAsync() is string json ? JsonNode.Parse(json)!["transfers"] : null;
+    }
+
     public static async Task<List<string>> AllRowsAsync(this ApiWithSchools api)
     {
         await using var cmd = api.Store.DataSource.CreateCommand(
@@ -146,6 +155,34 @@ public class a_lead_providers_participant_view(ApiWithSchools api) : IClassFixtu
         ambitionAfter.Ect("delivery_partner_id").ShouldBe(to.ToString());
         ambitionAfter.UpdatedAt.ShouldBeGreaterThan(ambition.UpdatedAt);
         (await api.RowAsync(TeachFirst, ect))!.UpdatedAt.ShouldBe(teachFirst.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task an_ect_moving_to_a_school_with_another_provider_is_a_transfer_both_providers_see()
+    {
+        await api.PartnershipOnceAsync(Oakfield, Ambition, 2025, Day(2025, 6, 10));
+        await api.PartnershipOnceAsync(Underwood, TeachFirst, 2025, Day(2025, 6, 10));
+        var oakfield = await api.SchoolAsync(Oakfield);
+        var underwood = await api.SchoolAsync(Underwood);
+        var trn = Trns.Next();
+        var ect = (await oakfield.RegistersEctAsync(trn, Day(2025, 9, 1), on: Day(2025, 9, 1))).ShouldBe(HttpStatusCode.Created).TeacherId;
+        (await api.TransfersAsync(Ambition, ect)).ShouldBeNull();
+
+        (await oakfield.ReportsEctLeavingAsync(ect, Day(2025, 12, 31), on: Day(2025, 12, 1))).ShouldBe(HttpStatusCode.OK);
+        (await underwood.RegistersEctAsync(trn, Day(2026, 1, 5), on: Day(2026, 1, 5), leadProvider: TeachFirst)).ShouldBe(HttpStatusCode.Created);
+
+        foreach (var provider in new[] { Ambition, TeachFirst })
+        {
+            var transfer = (await api.TransfersAsync(provider, ect)).ShouldNotBeNull().AsArray().Single()!;
+            transfer["transfer_type"]!.GetValue<string>().ShouldBe("new_provider");
+            transfer["status"]!.GetValue<string>().ShouldBe("complete");
+            transfer["leaving"]!["school_urn"]!.GetValue<string>().ShouldBe(Oakfield.ToString());
+            transfer["leaving"]!["provider"]!.GetValue<string>().ShouldBe("Ambition Institute");
+            transfer["leaving"]!["date"]!.GetValue<string>().ShouldBe("2025-12-31");
+            transfer["joining"]!["school_urn"]!.GetValue<string>().ShouldBe(Underwood.ToString());
+            transfer["joining"]!["provider"]!.GetValue<string>().ShouldBe("Teach First");
+            transfer["joining"]!["date"]!.GetValue<string>().ShouldBe("2026-01-05");
+        }
     }
 
     [Fact]

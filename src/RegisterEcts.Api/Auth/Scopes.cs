@@ -53,6 +53,14 @@ internal static class Scopes
             throw HttpProblem.NotFound($"Teacher {teacherId} has never been registered at URN {school.Urn}", "teacher_not_found");
     }
 
+    /// <summary>The lead provider a `lead-provider:ID` token acts for; null for any other token.</summary>
+    public static Guid? LeadProvider(ClaimsPrincipal user)
+    {
+        const string prefix = "lead-provider:";
+        var scope = Of(user);
+        return scope.StartsWith(prefix, StringComparison.Ordinal) && Guid.TryParse(scope[prefix.Length..], out var id) ? id : null;
+    }
+
     public static void AppropriateBody(ClaimsPrincipal user, Guid appropriateBodyId)
     {
         var scope = Of(user);

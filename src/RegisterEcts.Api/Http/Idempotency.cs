@@ -20,7 +20,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
     public async Task InvokeAsync(HttpContext http, PostgresEventStore store, IProblemDetailsService problems, IEnumerable<IExceptionHandler> handlers)
     {
         var key = http.Request.Headers[Header].ToString();
-        if (!HttpMethods.IsPost(http.Request.Method) || http.User.Identity?.IsAuthenticated != true || string.IsNullOrWhiteSpace(key))
+        if (!(HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPut(http.Request.Method)) || http.User.Identity?.IsAuthenticated != true || string.IsNullOrWhiteSpace(key))
         {
             await next(http);
             return;

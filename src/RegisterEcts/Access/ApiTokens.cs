@@ -14,12 +14,13 @@ public static class ApiTokens
     public static bool IsValidScope(string scope) =>
         FixedScopes.Contains(scope)
         || (scope.StartsWith("school:", StringComparison.Ordinal) && int.TryParse(scope["school:".Length..], out var urn) && urn is >= 100000 and <= 999999)
-        || (scope.StartsWith("appropriate-body:", StringComparison.Ordinal) && Guid.TryParse(scope["appropriate-body:".Length..], out _));
+        || (scope.StartsWith("appropriate-body:", StringComparison.Ordinal) && Guid.TryParse(scope["appropriate-body:".Length..], out _))
+        || (scope.StartsWith("lead-provider:", StringComparison.Ordinal) && Guid.TryParse(scope["lead-provider:".Length..], out _));
 
     public static async Task<string> CreateAsync(NpgsqlDataSource db, string scope, CancellationToken ct)
     {
         if (!IsValidScope(scope))
-            throw new ArgumentException($"'{scope}' is not a scope: use school:URN, appropriate-body:ID, support or admin.", nameof(scope));
+            throw new ArgumentException($"'{scope}' is not a scope: use school:URN, appropriate-body:ID, lead-provider:ID, support or admin.", nameof(scope));
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         await using var cmd = db.CreateCommand("INSERT INTO api_tokens (token_id, token_hash, scope) VALUES ($1, $2, $3)");
         cmd.Parameters.Add(new() { Value = Guid.CreateVersion7() });

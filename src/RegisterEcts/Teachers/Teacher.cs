@@ -174,6 +174,13 @@ public sealed record Teacher
         {
             MentorPeriods = Update(state.MentorPeriods, p => p.Id == e.AtSchoolPeriodId, p => p with { Dates = p.Dates.FinishedOn(e.ToFinishedOn) }),
         },
+        TrainingScheduleChanged e => state.WithTraining(Update(state.TrainingPeriods, p => p.Id == e.ToTrainingPeriodId, p => p with
+        {
+            ProviderLed = p.ProviderLed! with
+            {
+                ContractPeriodYear = e.ContractPeriodYear, ScheduleIdentifier = e.ScheduleIdentifier, PartnershipId = e.PartnershipId, DeliveryPartnerId = e.DeliveryPartnerId,
+            },
+        })),
         _ => state,
     };
 

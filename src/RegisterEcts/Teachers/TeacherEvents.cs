@@ -174,5 +174,15 @@ public static class TeacherEvents
         .Map<TeacherHistoryMoved>("teacher_history_moved")
         .Map<TeacherPersonalDataErased>("teacher_personal_data_erased")
         .Map<EctStartDateCorrected>("teacher_ect_start_date_corrected")
-        .Map<LeavingDateCorrected>("teacher_leaving_date_corrected");
+        .Map<LeavingDateCorrected>("teacher_leaving_date_corrected")
+        .Map<TrainingPeriodResumed>("teacher_resumes_training_period")
+        .Map<TrainingScheduleChanged>("teacher_changes_schedule_training_period");
 }
+
+/// The lead provider resumed deferred or withdrawn training: the old period keeps its status and a new one starts (ToTrainingPeriodId).
+public sealed record TrainingPeriodResumed(Guid TeacherId, int FromTrainingPeriodId, int ToTrainingPeriodId, DateOnly ResumedOn) : ITeacherEvent;
+
+/// The lead provider moved training onto another schedule (and maybe cohort). In place when From and To are the same period.
+public sealed record TrainingScheduleChanged(
+    Guid TeacherId, int FromTrainingPeriodId, int ToTrainingPeriodId, int ContractPeriodYear, string ScheduleIdentifier,
+    Guid? PartnershipId, Guid? DeliveryPartnerId, DateOnly ChangedOn) : ITeacherEvent;

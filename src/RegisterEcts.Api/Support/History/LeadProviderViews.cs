@@ -17,7 +17,7 @@ public static class LeadProviderViews
     public static async Task<IReadOnlyList<LeadProviderView>> ReplayAsync(
         NpgsqlDataSource db, Guid teacherId, IReadOnlyList<RecordedEvent> known, DateOnly asOf, ReferenceData reference, CancellationToken ct)
     {
-        var lookups = await Lookups.LoadAsync(db, known, ct);
+        var lookups = await Lookups.LoadAsync(db, known, reference, ct);
         var history = ParticipantHistory.Initial;
         var changedAt = new Dictionary<Guid, (string Hash, DateTimeOffset At)>();
         IReadOnlyList<ParticipantView> views = [];
@@ -45,7 +45,7 @@ public static class LeadProviderViews
         ParticipantDocuments.Build(history, asOf, lookups);
 
     /// <summary>The partnerships and school URNs the teacher's documents can show, read once before the replay.</summary>
-    private sealed class Lookups : IParticipantLookups
+    private sealed class Lookups(ReferenceData reference) : IParticipantLookups
     {
         private readonly Dictionary<Guid, PartnershipInfo> _partnerships = [];
         private readonly Dictionary<Guid, int> _urns = [];
@@ -54,7 +54,9 @@ public static class LeadProviderViews
 
         public int? SchoolUrn(Guid schoolId) => _urns.TryGetValue(schoolId, out var urn) ? urn : null;
 
-        public static async Task<Lookups> LoadAsync(NpgsqlDataSource db, IReadOnlyList<RecordedEvent> known, CancellationToken ct)
+        public string? LeadProviderName(Guid leadProviderId) => reference.LeadProviders.TryGetValue(leadProviderId, out var provider) ? provider.Name : null;
+
+        public static async Task<Lookups> LoadAsync(NpgsqlDataSource db, IReadOnlyList<RecordedEvent> known, ReferenceData reference, CancellationToken ct)
         {
             // Every prefix of the stream, not just the end, may name a school or partnership.
             var partnershipIds = new HashSet<Guid>();
@@ -69,7 +71,7 @@ public static class LeadProviderViews
                     if (p.ProviderLed?.PartnershipId is { } id) partnershipIds.Add(id);
                 }
             }
-            var lookups = new Lookups();
+            var lookups = new Lookups(reference);
             await using (var cmd = db.CreateCommand(
                 "SELECT partnership_id, school_id, lead_provider_id, delivery_partner_id, contract_period_year FROM partnerships WHERE partnership_id = ANY($1)"))
             {

@@ -29,3 +29,27 @@ CREATE TABLE calendar_days (
     day        date PRIMARY KEY,
     started_at timestamptz NOT NULL
 );
+
+-- Each provider's v3 participant-transfer document for a teacher (rect-api-v3.md §3.7), kept like the above.
+CREATE TABLE lead_provider_transfers (
+    lead_provider_id uuid NOT NULL,
+    teacher_id       uuid NOT NULL,
+    document         jsonb NOT NULL,
+    hash             bytea NOT NULL,
+    api_updated_at   timestamptz NOT NULL,
+    created_at       timestamptz NOT NULL,
+    next_change_on   date,
+    school_ids       uuid[] NOT NULL,
+    PRIMARY KEY (lead_provider_id, teacher_id)
+);
+CREATE INDEX lead_provider_transfers_updated ON lead_provider_transfers (lead_provider_id, api_updated_at, teacher_id);
+CREATE INDEX lead_provider_transfers_created ON lead_provider_transfers (lead_provider_id, created_at, teacher_id);
+CREATE INDEX lead_provider_transfers_teacher ON lead_provider_transfers (teacher_id);
+CREATE INDEX lead_provider_transfers_due ON lead_provider_transfers (next_change_on) WHERE next_change_on IS NOT NULL;
+CREATE INDEX lead_provider_transfers_schools ON lead_provider_transfers USING gin (school_ids);
+
+-- Lead provider names as the reference data said them, for the documents that show them.
+CREATE TABLE lead_provider_names (
+    lead_provider_id uuid PRIMARY KEY,
+    name             text NOT NULL
+);

@@ -19,7 +19,7 @@ public sealed class LeadProviderParticipantsProjection : IProjection
 {
     public string Name => "lead_provider_participants";
 
-    public IReadOnlyList<string> Tables => ["lead_provider_participants", "calendar_days"];
+    public IReadOnlyList<string> Tables => ["lead_provider_participants", "lead_provider_transfers", "lead_provider_names", "calendar_days"];
 
     public async ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
     {
@@ -46,6 +46,11 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                     if (session.Partnerships.TryGetValue(d.PartnershipId, out var p))
                         session.Partnerships[d.PartnershipId] = p with { DeliveryPartnerId = d.ToDeliveryPartnerId };
                     pending.UnionWith(session.Affected(e, context.IsRebuild));
+                    break;
+                case RegisterEcts.Reference.LeadProviderRegistered r:
+                    session.LeadProviderNames[r.LeadProviderId] = r.Name;
+                    context.Enqueue("INSERT INTO lead_provider_names (lead_provider_id, name) VALUES ($1, $2) ON CONFLICT (lead_provider_id) DO UPDATE SET name = excluded.name",
+                        r.LeadProviderId, r.Name);
                     break;
                 case SchoolOpened o:
                     session.Urns[o.SchoolId] = o.Urn;
@@ -81,6 +86,7 @@ public sealed class LeadProviderParticipantsProjection : IProjection
     {
         public Dictionary<Guid, PartnershipInfo> Partnerships { get; } = [];
         public Dictionary<Guid, int> Urns { get; } = [];
+        public Dictionary<Guid, string> LeadProviderNames { get; } = [];
         public Dictionary<Guid, ParticipantHistory> Histories { get; } = [];
         public DateOnly? Today { get; set; }
 
@@ -91,15 +97,18 @@ public sealed class LeadProviderParticipantsProjection : IProjection
         private readonly Dictionary<(Guid Provider, Guid Teacher), Row> _rows = [];
         private readonly Dictionary<Guid, HashSet<(Guid Provider, Guid Teacher)>> _rowsByTeacher = [];
         private readonly Dictionary<Guid, HashSet<Guid>> _byPartnership = [];
-        private readonly Dictionary<Guid, HashSet<Guid>> _bySchool = [];
-        private readonly SortedDictionary<DateOnly, HashSet<Guid>> _byNextChange = [];
+        internal readonly Dictionary<Guid, HashSet<Guid>> _bySchool = [];
+        internal readonly SortedDictionary<DateOnly, HashSet<Guid>> _byNextChange = [];
         private readonly HashSet<(Guid Provider, Guid Teacher)> _dirty = [];
+        private readonly TransferRows _transfers = new();
 
         private sealed record Row(ParticipantView View, DateTimeOffset UpdatedAt, DateTimeOffset CreatedAt);
 
         public PartnershipInfo? Partnership(Guid partnershipId) => Partnerships.GetValueOrDefault(partnershipId);
 
         public int? SchoolUrn(Guid schoolId) => Urns.TryGetValue(schoolId, out var urn) ? urn : null;
+
+        public string? LeadProviderName(Guid leadProviderId) => LeadProviderNames.GetValueOrDefault(leadProviderId);
 
         internal ParticipantHistory History(Guid teacherId) => Histories.GetValueOrDefault(teacherId) ?? ParticipantHistory.Initial;
 
@@ -129,9 +138,14 @@ public sealed class LeadProviderParticipantsProjection : IProjection
             foreach (var e in events)
                 if (e.StreamType == Teacher.StreamType && !firstVersion.ContainsKey(e.StreamId)) firstVersion[e.StreamId] = e.Version;
 
-            await using (var cmd = new NpgsqlCommand("SELECT max(day) FROM calendar_days", conn))
-            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            // Today and the providers' names (a dozen rows) in one round trip.
+            await using (var batch = new NpgsqlBatch(conn) { BatchCommands = { new("SELECT max(day) FROM calendar_days"), new("SELECT lead_provider_id, name FROM lead_provider_names") } })
+            await using (var reader = await batch.ExecuteReaderAsync(ct))
+            {
                 if (await reader.ReadAsync(ct) && !reader.IsDBNull(0)) Today = reader.GetFieldValue<DateOnly>(0);
+                await reader.NextResultAsync(ct);
+                while (await reader.ReadAsync(ct)) LeadProviderNames[reader.GetGuid(0)] = reader.GetString(1);
+            }
 
             var reached = new HashSet<Guid>();
             foreach (var e in events)
@@ -139,8 +153,14 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                 var (sql, value) = e.Data switch
                 {
                     SchoolPartnershipDeliveryPartnerChanged d => ("SELECT DISTINCT teacher_id FROM lead_provider_participants WHERE partnership_ids @> ARRAY[$1::uuid]", (object)d.PartnershipId),
-                    SchoolUrnChanged u => ("SELECT DISTINCT teacher_id FROM lead_provider_participants WHERE school_ids @> ARRAY[$1::uuid]", u.SchoolId),
-                    DayStarted d => ("SELECT DISTINCT teacher_id FROM lead_provider_participants WHERE next_change_on <= $1", d.Date),
+                    SchoolUrnChanged u => ("""
+                        SELECT teacher_id FROM lead_provider_participants WHERE school_ids @> ARRAY[$1::uuid]
+                        UNION SELECT teacher_id FROM lead_provider_transfers WHERE school_ids @> ARRAY[$1::uuid]
+                        """, u.SchoolId),
+                    DayStarted d => ("""
+                        SELECT teacher_id FROM lead_provider_participants WHERE next_change_on <= $1
+                        UNION SELECT teacher_id FROM lead_provider_transfers WHERE next_change_on <= $1
+                        """, d.Date),
                     _ => (null, null!),
                 };
                 if (sql is null) continue;
@@ -210,8 +230,17 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                 var views = ParticipantDocuments.Build(history, asOf, this);
                 var createdAt = history.FirstRegisteredAt.Values.DefaultIfEmpty().Min();
                 var force = forced.Contains(teacherId);
-                if (context.IsRebuild) Track(teacherId, views, at, createdAt, force);
-                else Write(context, teacherId, views, at, createdAt, force);
+                var transfers = ParticipantTransfers.Build(history, asOf, this);
+                if (context.IsRebuild)
+                {
+                    Track(teacherId, views, at, createdAt, force);
+                    _transfers.Track(teacherId, transfers, at, createdAt, force, this);
+                }
+                else
+                {
+                    Write(context, teacherId, views, at, createdAt, force);
+                    TransferRows.Write(context, teacherId, transfers, at, createdAt, force);
+                }
             }
             pending.Clear();
             forced.Clear();
@@ -268,7 +297,7 @@ public sealed class LeadProviderParticipantsProjection : IProjection
             }
         }
 
-        private static void Index<TKey>(IDictionary<TKey, HashSet<Guid>> index, TKey key, Guid teacherId)
+        internal static void Index<TKey>(IDictionary<TKey, HashSet<Guid>> index, TKey key, Guid teacherId)
         {
             if (!index.TryGetValue(key, out var set)) index[key] = set = [];
             set.Add(teacherId);
@@ -276,6 +305,7 @@ public sealed class LeadProviderParticipantsProjection : IProjection
 
         internal void WriteRebuilt(ProjectionContext context)
         {
+            _transfers.WriteRebuilt(context);
             foreach (var key in _dirty)
             {
                 if (_rows.TryGetValue(key, out var row))
@@ -295,5 +325,69 @@ public sealed class LeadProviderParticipantsProjection : IProjection
             }
             _dirty.Clear();
         }
+    }
+}
+
+/// <summary>lead_provider_transfers, kept by the same rule as the participant documents.</summary>
+internal sealed class TransferRows
+{
+    private sealed record Row(TransferView View, DateTimeOffset UpdatedAt, DateTimeOffset CreatedAt);
+
+    private readonly Dictionary<(Guid Provider, Guid Teacher), Row> _rows = [];
+    private readonly Dictionary<Guid, HashSet<(Guid Provider, Guid Teacher)>> _byTeacher = [];
+    private readonly HashSet<(Guid Provider, Guid Teacher)> _dirty = [];
+
+    private const string Upsert = """
+        INSERT INTO lead_provider_transfers AS t (lead_provider_id, teacher_id, document, hash, api_updated_at, created_at, next_change_on, school_ids)
+        VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)
+        ON CONFLICT (lead_provider_id, teacher_id) DO UPDATE SET
+            api_updated_at = CASE WHEN t.hash = excluded.hash AND NOT $9 THEN t.api_updated_at ELSE excluded.api_updated_at END,
+            document = excluded.document, hash = excluded.hash, created_at = excluded.created_at,
+            next_change_on = excluded.next_change_on, school_ids = excluded.school_ids
+        WHERE $9 OR (t.hash, t.created_at, t.next_change_on, t.school_ids) IS DISTINCT FROM (excluded.hash, excluded.created_at, excluded.next_change_on, excluded.school_ids)
+        """;
+
+    private static object?[] Parameters(TransferView v, Guid teacherId, DateTimeOffset updatedAt, DateTimeOffset createdAt, bool force) =>
+    [
+        v.LeadProviderId, teacherId, v.Json, v.Hash, updatedAt, createdAt,
+        new NpgsqlParameter { Value = (object?)v.NextChangeOn ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date }, v.SchoolIds, force,
+    ];
+
+    public static void Write(ProjectionContext context, Guid teacherId, IReadOnlyList<TransferView> views, DateTimeOffset at, DateTimeOffset createdAt, bool force)
+    {
+        foreach (var v in views) context.Enqueue(Upsert, Parameters(v, teacherId, at, createdAt, force));
+        context.Enqueue("DELETE FROM lead_provider_transfers WHERE teacher_id = $1 AND NOT (lead_provider_id = ANY($2))",
+            teacherId, views.Select(v => v.LeadProviderId).ToArray());
+    }
+
+    public void Track(Guid teacherId, IReadOnlyList<TransferView> views, DateTimeOffset at, DateTimeOffset createdAt, bool force, LeadProviderParticipantsProjection.Session session)
+    {
+        var keys = _byTeacher.TryGetValue(teacherId, out var existing) ? existing : _byTeacher[teacherId] = [];
+        foreach (var key in keys.Where(k => views.All(v => v.LeadProviderId != k.Provider)).ToList())
+        {
+            _rows.Remove(key);
+            keys.Remove(key);
+            _dirty.Add(key);
+        }
+        foreach (var v in views)
+        {
+            var key = (v.LeadProviderId, teacherId);
+            var updatedAt = !force && _rows.TryGetValue(key, out var old) && old.View.Hash.AsSpan().SequenceEqual(v.Hash) ? old.UpdatedAt : at;
+            _rows[key] = new Row(v, updatedAt, createdAt);
+            keys.Add(key);
+            _dirty.Add(key);
+            foreach (var s in v.SchoolIds) LeadProviderParticipantsProjection.Session.Index(session._bySchool, s, teacherId);
+            if (v.NextChangeOn is { } next) LeadProviderParticipantsProjection.Session.Index(session._byNextChange, next, teacherId);
+        }
+    }
+
+    public void WriteRebuilt(ProjectionContext context)
+    {
+        foreach (var key in _dirty)
+        {
+            if (_rows.TryGetValue(key, out var row)) context.Enqueue(Upsert, Parameters(row.View, key.Teacher, row.UpdatedAt, row.CreatedAt, true));
+            else context.Enqueue("DELETE FROM lead_provider_transfers WHERE lead_provider_id = $1 AND teacher_id = $2", key.Provider, key.Teacher);
+        }
+        _dirty.Clear();
     }
 }

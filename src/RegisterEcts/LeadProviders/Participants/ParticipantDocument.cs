@@ -63,6 +63,7 @@ public interface IParticipantLookups
 {
     PartnershipInfo? Partnership(Guid partnershipId);
     int? SchoolUrn(Guid schoolId);
+    string? LeadProviderName(Guid leadProviderId);
 }
 
 public static class ParticipantDocuments
@@ -71,7 +72,18 @@ public static class ParticipantDocuments
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new ApiTimestamp() },
     };
+
+    /// <summary>Timestamps as the v3 API writes them everywhere: UTC, milliseconds, Z.</summary>
+    private sealed class ApiTimestamp : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            DateTimeOffset.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     /// <summary>
     /// Every lead provider's document for this teacher as of a date. A provider sees the teacher once a training

@@ -20,6 +20,7 @@ public sealed record ParticipantHistory
     public ImmutableList<ParticipantIdChange> IdChanges { get; init; } = [];
     public ImmutableDictionary<int, DateOnly> DeferredOn { get; init; } = ImmutableDictionary<int, DateOnly>.Empty;
     public ImmutableDictionary<int, DateOnly> WithdrawnOn { get; init; } = ImmutableDictionary<int, DateOnly>.Empty;
+    public ImmutableDictionary<int, DateTimeOffset> TrainingCreatedAt { get; init; } = ImmutableDictionary<int, DateTimeOffset>.Empty;
 
     public static ParticipantHistory Evolve(ParticipantHistory h, RecordedEvent e)
     {
@@ -31,6 +32,7 @@ public sealed record ParticipantHistory
             TeacherHistoryMerged m => h.Registered(TeacherRole.Ect, e.RecordedAt, when: m.EctPeriods.Count > 0)
                 .Registered(TeacherRole.Mentor, e.RecordedAt, when: m.MentorPeriods.Count > 0),
             TeacherIdChanged c => h with { IdChanges = h.IdChanges.Add(new(c.FromTeacherId, c.TeacherId, e.RecordedAt)) },
+            TrainingPeriodStarted t => h with { TrainingCreatedAt = h.TrainingCreatedAt.SetItem(t.TrainingPeriodId, e.RecordedAt) },
             TrainingPeriodDeferred d => h with { DeferredOn = h.DeferredOn.SetItem(d.TrainingPeriodId, d.DeferredOn) },
             TrainingPeriodWithdrawn w => h with { WithdrawnOn = h.WithdrawnOn.SetItem(w.TrainingPeriodId, w.WithdrawnOn) },
             _ => h,

@@ -1,0 +1,197 @@
+using System.Globalization;
+using Npgsql;
+using RegisterEcts.EventStore;
+using RegisterEcts.EventStore.Projections;
+using RegisterEcts.Reference;
+using RegisterEcts.Schools;
+using RegisterEcts.Shared;
+using RegisterEcts.Teachers;
+
+namespace RegisterEcts.Partnerships.ApiView;
+
+/// <summary>
+/// The lead provider API's partnerships, schools and delivery partners, one document per row with an
+/// api_updated_at that moves only when that document changes. Every write is SQL that derives the new
+/// document from rows this projection owns and compares it with the stored one, so it needs no reads:
+/// queued statements run in order, a rebuild replays the same statements, and both produce the same rows.
+/// </summary>
+public sealed class LeadProviderApiProjection : IProjection
+{
+    public string Name => "lead_provider_api";
+
+    public IReadOnlyList<string> Tables =>
+        ["lead_provider_partnerships", "lead_provider_delivery_partners", "lead_provider_api_schools", "lead_provider_api_delivery_partner_names",
+         "lead_provider_partnership_training", "lead_provider_api_contract_periods", "lead_provider_school_training"];
+
+    /// The timestamp format of every v3 document (Rails' ISO 8601 with milliseconds, in UTC).
+    public static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
+    {
+        foreach (var e in events)
+        {
+            var at = e.RecordedAt;
+            switch (e.Data)
+            {
+                case SchoolOpened o:
+                    context.Enqueue(
+                        "INSERT INTO lead_provider_api_schools (school_id, urn, name, eligible, created_at, api_updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
+                        o.SchoolId, o.Urn, o.Name, o.Eligible, at);
+                    break;
+                case SchoolDetailsChanged d:
+                    context.Enqueue(
+                        "UPDATE lead_provider_api_schools SET name = $2, eligible = $3, api_updated_at = $4 WHERE school_id = $1 AND (name, eligible) IS DISTINCT FROM ($2, $3)",
+                        d.SchoolId, d.Name, d.Eligible, at);
+                    break;
+                case SchoolUrnChanged u:
+                    context.Enqueue("UPDATE lead_provider_api_schools SET urn = $2, api_updated_at = $3 WHERE school_id = $1 AND urn <> $2", u.SchoolId, u.ToUrn, at);
+                    ChangeDocuments(context, "school_id = $1", u.SchoolId, "jsonb_build_object('urn', $2::text)", u.ToUrn.ToString(CultureInfo.InvariantCulture), at);
+                    break;
+                case DeliveryPartnerRegistered d:
+                    context.Enqueue(
+                        """
+                        INSERT INTO lead_provider_api_delivery_partner_names (delivery_partner_id, name, created_at) VALUES ($1, $2, $3)
+                        ON CONFLICT (delivery_partner_id) DO UPDATE SET name = EXCLUDED.name
+                        """, d.DeliveryPartnerId, d.Name, at);
+                    context.Enqueue(
+                        "UPDATE lead_provider_delivery_partners SET name = $2, api_updated_at = $3 WHERE delivery_partner_id = $1 AND name <> $2",
+                        d.DeliveryPartnerId, d.Name, at);
+                    ChangeDocuments(context, "delivery_partner_id = $1", d.DeliveryPartnerId, "jsonb_build_object('delivery_partner_name', $2::text)", d.Name, at);
+                    break;
+                case LeadProviderDeliveryPartnershipAdded p:
+                    context.Enqueue(
+                        """
+                        INSERT INTO lead_provider_delivery_partners (lead_provider_id, delivery_partner_id, name, cohorts, created_at, api_updated_at)
+                        SELECT $1, n.delivery_partner_id, n.name, ARRAY[$3::integer], n.created_at, $4 FROM lead_provider_api_delivery_partner_names n WHERE n.delivery_partner_id = $2
+                        ON CONFLICT (lead_provider_id, delivery_partner_id) DO UPDATE
+                            SET cohorts = (SELECT array_agg(DISTINCT y ORDER BY y) FROM unnest(lead_provider_delivery_partners.cohorts || $3::integer) y), api_updated_at = $4
+                            WHERE NOT ($3::integer = ANY (lead_provider_delivery_partners.cohorts))
+                        """, p.LeadProviderId, p.DeliveryPartnerId, p.Year, at);
+                    break;
+                case SchoolPartnershipCreated c:
+                    InsertPartnership(context, c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, at);
+                    break;
+                case SchoolPartnershipRecreated c:
+                    InsertPartnership(context, c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, at);
+                    break;
+                case ContractPeriodRegistered p:
+                    context.Enqueue(
+                        """
+                        INSERT INTO lead_provider_api_contract_periods (year, started_on, finished_on) VALUES ($1, $2, $3)
+                        ON CONFLICT (year) DO UPDATE SET started_on = EXCLUDED.started_on, finished_on = EXCLUDED.finished_on
+                        """, p.Year, p.StartedOn, p.FinishedOn);
+                    break;
+                case TrainingPeriodStarted t:
+                    if (t.ProviderLed?.PartnershipId is { } partnershipId)
+                        InsertTraining(context, t.TeacherId, t.TrainingPeriodId, partnershipId, t.StartedOn, t.FinishedOn);
+                    RecordSchoolTraining(context, t, at);
+                    break;
+                case TrainingPeriodFinished f:
+                    context.Enqueue("UPDATE lead_provider_partnership_training SET finished_on = $3 WHERE teacher_id = $1 AND training_period_id = $2",
+                        f.TeacherId, f.TrainingPeriodId, f.FinishedOn);
+                    break;
+                case TrainingPeriodDeferred d:
+                    FinishTrainingBy(context, d.TeacherId, d.TrainingPeriodId, d.DeferredOn);
+                    break;
+                case TrainingPeriodWithdrawn w:
+                    FinishTrainingBy(context, w.TeacherId, w.TrainingPeriodId, w.WithdrawnOn);
+                    break;
+                case TrainingPeriodRemoved r:
+                    context.Enqueue("DELETE FROM lead_provider_partnership_training WHERE teacher_id = $1 AND training_period_id = $2", r.TeacherId, r.TrainingPeriodId);
+                    break;
+                case TrainingPeriodPartnershipRecreated r:
+                    context.Enqueue("UPDATE lead_provider_partnership_training SET partnership_id = $3 WHERE teacher_id = $1 AND training_period_id = $2",
+                        r.TeacherId, r.TrainingPeriodId, r.ToPartnershipId);
+                    break;
+                case TeacherHistoryMoved m:
+                    context.Enqueue("DELETE FROM lead_provider_partnership_training WHERE teacher_id = $1", m.TeacherId);
+                    break;
+                case TeacherHistoryMerged m:
+                    foreach (var t in m.TrainingPeriods)
+                        if (t.ProviderLed?.PartnershipId is { } merged)
+                            InsertTraining(context, m.TeacherId, t.Id, merged, t.Dates.Start, t.Dates.End);
+                    break;
+                case SchoolPartnershipDeliveryPartnerChanged d:
+                    context.Enqueue(
+                        """
+                        UPDATE lead_provider_partnerships p
+                        SET delivery_partner_id = $2,
+                            document = p.document || jsonb_build_object('delivery_partner_id', $2::uuid, 'delivery_partner_name', n.name),
+                            api_updated_at = $3
+                        FROM lead_provider_api_delivery_partner_names n
+                        WHERE p.partnership_id = $1 AND n.delivery_partner_id = $2 AND p.delivery_partner_id <> $2
+                        """, d.PartnershipId, d.ToDeliveryPartnerId, at);
+                    break;
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private static void InsertPartnership(ProjectionContext context, Guid id, Guid schoolId, Guid leadProviderId, Guid deliveryPartnerId, int year, DateTimeOffset at)
+    {
+        // induction_tutor_*: the service records no induction tutor yet, so the documents say so with nulls.
+        context.Enqueue(
+            """
+            INSERT INTO lead_provider_partnerships (partnership_id, lead_provider_id, school_id, delivery_partner_id, contract_period_year, document, created_at, api_updated_at)
+            SELECT $1, $2, $3, $4, $5,
+                   jsonb_build_object('cohort', $5::text, 'urn', s.urn::text, 'school_id', $3::uuid, 'delivery_partner_id', $4::uuid,
+                       'delivery_partner_name', n.name, 'induction_tutor_name', NULL, 'induction_tutor_email', NULL, 'created_at', $7::text),
+                   $6, $6
+            FROM lead_provider_api_schools s, lead_provider_api_delivery_partner_names n
+            WHERE s.school_id = $3 AND n.delivery_partner_id = $4
+            """, id, leadProviderId, schoolId, deliveryPartnerId, year, at, Timestamp(at));
+        // A school's expression_of_interest and in_partnership change for every cohort row (rect-domain §9).
+        context.Enqueue("UPDATE lead_provider_api_schools SET api_updated_at = $2 WHERE school_id = $1", schoolId, at);
+    }
+
+    private static void InsertTraining(ProjectionContext context, Guid teacherId, int trainingPeriodId, Guid partnershipId, DateOnly startedOn, DateOnly? finishedOn) =>
+        context.Enqueue(
+            """
+            INSERT INTO lead_provider_partnership_training (teacher_id, training_period_id, partnership_id, started_on, finished_on) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (teacher_id, training_period_id) DO UPDATE SET partnership_id = EXCLUDED.partnership_id, started_on = EXCLUDED.started_on, finished_on = EXCLUDED.finished_on
+            """, teacherId, trainingPeriodId, partnershipId, startedOn, finishedOn);
+
+    /// A new kind of training at the school (role, programme, provider, cohort) may change its documents
+    /// (expression_of_interest, induction_programme_choice): the school's api_updated_at moves only then.
+    private static void RecordSchoolTraining(ProjectionContext context, TrainingPeriodStarted t, DateTimeOffset at) =>
+        context.Enqueue(
+            """
+            WITH added AS (
+                INSERT INTO lead_provider_school_training (school_id, role, programme, lead_provider_id, contract_period_year)
+                SELECT $1, $2, $3, $4, COALESCE($5::integer, (SELECT c.year FROM lead_provider_api_contract_periods c WHERE c.started_on <= $6::date AND $6::date <= c.finished_on), 0)
+                ON CONFLICT DO NOTHING
+                RETURNING school_id)
+            UPDATE lead_provider_api_schools SET api_updated_at = $7 WHERE school_id IN (SELECT school_id FROM added)
+            """,
+            t.SchoolId, t.Role == TeacherRole.Ect ? "ect" : "mentor", t.Programme == TrainingProgramme.ProviderLed ? "provider_led" : "school_led",
+            t.ProviderLed?.LeadProviderId ?? Guid.Empty, (object?)t.ProviderLed?.ContractPeriodYear, t.StartedOn, at);
+
+    private static void FinishTrainingBy(ProjectionContext context, Guid teacherId, int trainingPeriodId, DateOnly on) =>
+        context.Enqueue(
+            "UPDATE lead_provider_partnership_training SET finished_on = LEAST(finished_on, $3) WHERE teacher_id = $1 AND training_period_id = $2",
+            teacherId, trainingPeriodId, on);
+
+    /// How many of each partnership's training periods contain <paramref name="today"/>.
+    public static async Task<Dictionary<Guid, int>> CurrentlyTrainingAsync(NpgsqlDataSource db, Guid[] partnerships, DateOnly today, CancellationToken ct)
+    {
+        var counts = new Dictionary<Guid, int>();
+        if (partnerships.Length == 0) return counts;
+        await using var cmd = db.CreateCommand(
+            """
+            SELECT partnership_id, count(*)::integer FROM lead_provider_partnership_training
+            WHERE partnership_id = ANY ($1) AND started_on <= $2 AND (finished_on IS NULL OR finished_on >= $2)
+            GROUP BY partnership_id
+            """);
+        cmd.Parameters.Add(new() { Value = partnerships });
+        cmd.Parameters.Add(new() { Value = today });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) counts[r.GetGuid(0)] = r.GetInt32(1);
+        return counts;
+    }
+
+    /// Merges <paramref name="patch"/> into the documents matching <paramref name="where"/>; only those it changes move.
+    private static void ChangeDocuments(ProjectionContext context, string where, Guid key, string patch, object value, DateTimeOffset at) =>
+        context.Enqueue(
+            $"UPDATE lead_provider_partnerships SET document = document || {patch}, api_updated_at = $3 WHERE {where} AND document || {patch} <> document",
+            key, value, at);
+}
