@@ -108,3 +108,30 @@ public class the_v3_participants(ApiWithLeadProviders api) : IClassFixture<ApiWi
         }
     }
 }
+
+public class the_v3_unfunded_mentors(ApiWithLeadProviders api) : IClassFixture<ApiWithLeadProviders>
+{
+    [Fact]
+    public async Task list_the_mentors_of_the_providers_ects_it_does_not_train_and_no_one_elses()
+    {
+        var schoolId = await api.FreshSchoolAsync();
+        var urn = await api.UrnOfAsync(schoolId);
+        await api.PartnershipOnceAsync(urn, Ambition, 2025, Day(2025, 6, 10));
+        var school = await api.SchoolAsync(urn);
+        var ect = (await school.RegistersEctAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1), leadProvider: Ambition)).ShouldBe(HttpStatusCode.Created).TeacherId;
+        var mentor = (await school.RegistersMentorAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1), leadProvider: TeachFirst, name: "Maria Lopez"))
+            .ShouldBe(HttpStatusCode.Created).TeacherId;
+        (await school.AssignsMentorAsync(ect, mentor, on: Day(2025, 9, 2))).ShouldBe(HttpStatusCode.OK);
+        var ambition = await api.LeadProviderAsync(Ambition);
+        var teachFirst = await api.LeadProviderAsync(TeachFirst);
+
+        (await ambition.GetAsync("/api/v3/unfunded-mentors")).ShouldBe(HttpStatusCode.OK).Ids().ShouldBe([mentor.ToString()]);
+        var shown = (await ambition.GetAsync($"/api/v3/unfunded-mentors/{mentor}")).ShouldBe(HttpStatusCode.OK);
+        shown["data"]["type"]!.GetValue<string>().ShouldBe("unfunded-mentor");
+        shown.Attribute("full_name").ShouldBe("Maria Lopez");
+        shown.Attribute("email").ShouldBe("maria@example.com");
+        (await teachFirst.GetAsync("/api/v3/unfunded-mentors")).ShouldBe(HttpStatusCode.OK).Ids().ShouldBeEmpty();
+        (await teachFirst.GetAsync($"/api/v3/unfunded-mentors/{mentor}")).ShouldBeError(HttpStatusCode.NotFound,
+            ("Resource not found", "Nothing could be found for the provided details"));
+    }
+}

@@ -91,6 +91,7 @@ public static class LeadProviderApi
         v3.MapSchools();
         v3.MapDeliveryPartners();
         v3.MapParticipants();
+        v3.MapUnfundedMentors();
         return app;
     }
 }
