@@ -18,6 +18,8 @@ if [[ -z ${ConnectionStrings__RegisterEcts:-} ]]; then
 fi
 export ConnectionStrings__RegisterEcts
 
+bash "$SCRIPT_DIR/assets.sh"  # the support console's GOV.UK styles into the host's wwwroot
+
 # Build once; every `dotnet run` below uses --no-build so nothing is compiled twice.
 dotnet build src/RegisterEcts.Cli -c "$config"
 dotnet build src/RegisterEcts.Api -c "$config"

@@ -21,6 +21,14 @@ if [[ -z ${ConnectionStrings__RegisterEcts:-} ]]; then
 fi
 export ConnectionStrings__RegisterEcts
 
+# The support console's GOV.UK assets, and Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).
+bash "$SCRIPT_DIR/assets.sh"
+if [[ ! -x /usr/bin/chromium ]]; then
+    sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium; } >&2 \
+        || echo "test.sh: could not install chromium; the browser tests will fail" >&2
+fi
+
 # One TRX file per test project; cleared each run so the summary counts this run only.
 results=$REPO/TestResults/trx
 rm -rf "$results"

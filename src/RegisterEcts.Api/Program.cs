@@ -9,6 +9,7 @@ using RegisterEcts.Api.Support;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegisterEcts();
+RegisterEcts.Api.SupportPages.SupportConsole.AddSupportConsole(builder);
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -23,6 +24,7 @@ app.MapReferenceEndpoints();
 app.MapSchoolEndpoints();
 app.MapAppropriateBodyEndpoints();
 app.MapSupportEndpoints();
+RegisterEcts.Api.SupportPages.SupportConsole.MapSupportHistoryAndConsole(app);
 app.MapLeadProviderApi();
 
 app.Run();
