@@ -16,7 +16,8 @@ namespace RegisterEcts.Benchmarks;
 /// </summary>
 public static class FullRebuild
 {
-    public static async Task<(double Ours, double Raw, long Events, TimeSpan Paused)> RunAsync(string connectionString, int teachers, string repository)
+    public static async Task<(double Ours, double Raw, long Events, TimeSpan Paused, Percentiles Timeline, Percentiles State)> RunAsync(
+        string connectionString, int teachers, string repository, int supportSamples)
     {
         const string schema = "bench_careers";
         await using (var admin = new NpgsqlConnection(connectionString))
@@ -64,6 +65,7 @@ public static class FullRebuild
             await importer.CompleteAsync();
         }
         var raw = events / watch.Elapsed.TotalSeconds;
-        return (ours, raw, events, blueGreen.AppendsPaused);
+        var (timeline, state) = await SupportReads.RunAsync(store, supportSamples);
+        return (ours, raw, events, blueGreen.AppendsPaused, timeline, state);
     }
 }

@@ -53,11 +53,12 @@ Console.WriteLine($"W3 read: fold a 10-event stream {fold} | load its projected 
 
 // Full rebuild of every inline projection of the real domain, over careers made by the real commands.
 var careerTeachers = quick ? 300 : 3_000;
-var full = await FullRebuild.RunAsync(connectionString, careerTeachers, Repository());
+var full = await FullRebuild.RunAsync(connectionString, careerTeachers, Repository(), quick ? 500 : 2_000);
 var w4 = new Comparison($"full rebuild, all inline projections ({full.Events:N0} events)", "events/s", full.Ours, "raw binary COPY", "rows/s", full.Raw);
 results.Add(w4);
 Console.WriteLine(w4);
 Console.WriteLine($"blue/green rebuild of the same: appends paused {full.Paused.TotalMilliseconds:N0} ms at the switch");
+Console.WriteLine($"support reads, a teacher with 50 events: timeline {full.Timeline} | state as of a date as known at a time {full.State}");
 
 Console.WriteLine();
 Console.WriteLine("| workload | ours | raw PostgreSQL | ratio |");
@@ -67,10 +68,12 @@ foreach (var c in results)
 Console.WriteLine($"| W3 read: fold a 10-event stream | {fold} | | |");
 Console.WriteLine($"| W3 read: load the projected row | {row} | | |");
 Console.WriteLine($"| blue/green switch: appends paused | {full.Paused.TotalMilliseconds:N0} ms | | |");
+Console.WriteLine($"| support: timeline of a teacher with 50 events | {full.Timeline} | | |");
+Console.WriteLine($"| support: state as of a date, as known at a time (replay) | {full.State} | | |");
 
 Directory.CreateDirectory("BenchmarkResults");
 var file = Path.Combine("BenchmarkResults", $"bench-{DateTime.UtcNow:yyyyMMddTHHmmss}.json");
-await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { machine, quick, streams, runs, results, w3 = new { fold, row }, blue_green_paused_ms = full.Paused.TotalMilliseconds }, new JsonSerializerOptions { WriteIndented = true }));
+await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { machine, quick, streams, runs, results, w3 = new { fold, row }, blue_green_paused_ms = full.Paused.TotalMilliseconds, support = new { timeline = full.Timeline, state = full.State } }, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine();
 Console.WriteLine($"written: {Path.GetFullPath(file)}");
 return 0;
