@@ -181,6 +181,9 @@ public sealed class SchoolTutor(Caller caller, int urn)
     public Task<Reply> ChangesEctLeadProviderAsync(Guid teacher, Guid leadProvider, DateOnly on) =>
         caller.PostAsync($"/api/schools/{urn}/ects/{teacher}/lead-provider", new { LeadProviderId = leadProvider }, on);
 
+    public Task<Reply> ChangesMentorLeadProviderAsync(Guid teacher, Guid leadProvider, DateOnly on) =>
+        caller.PostAsync($"/api/schools/{urn}/mentors/{teacher}/lead-provider", new { LeadProviderId = leadProvider }, on);
+
     public Task<Reply> AssignsMentorAsync(Guid ect, Guid mentor, DateOnly on) =>
         caller.PostAsync($"/api/schools/{urn}/ects/{ect}/mentor", new { MentorTeacherId = mentor }, on);
 

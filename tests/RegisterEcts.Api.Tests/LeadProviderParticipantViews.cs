@@ -38,6 +38,16 @@ public static class ParticipantRows
         return await cmd.ExecuteScalarAsync() is string json ? JsonNode.Parse(json)!["transfers"] : null;
     }
 
+    public static async Task<(JsonNode Document, DateTimeOffset UpdatedAt)?> UnfundedMentorAsync(this ApiWithSchools api, Guid leadProvider, Guid mentor)
+    {
+        await using var cmd = api.Store.DataSource.CreateCommand(
+            "SELECT document::text, api_updated_at FROM lead_provider_unfunded_mentors WHERE lead_provider_id = $1 AND teacher_id = $2");
+        cmd.Parameters.Add(new() { Value = leadProvider });
+        cmd.Parameters.Add(new() { Value = mentor });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? (JsonNode.Parse(reader.GetString(0))!, reader.GetFieldValue<DateTimeOffset>(1)) : null;
+    }
+
     public static async Task<List<string>> AllRowsAsync(this ApiWithSchools api)
     {
         await using var cmd = api.Store.DataSource.CreateCommand(
@@ -183,6 +193,39 @@ public class a_lead_providers_participant_view(ApiWithSchools api) : IClassFixtu
             transfer["joining"]!["provider"]!.GetValue<string>().ShouldBe("Teach First");
             transfer["joining"]!["date"]!.GetValue<string>().ShouldBe("2026-01-05");
         }
+    }
+
+    [Fact]
+    public async Task a_mentor_the_provider_does_not_train_is_its_unfunded_mentor_until_it_trains_them()
+    {
+        await api.PartnershipOnceAsync(Westfield, Ambition, 2025, Day(2025, 6, 10));
+        var westfield = await api.SchoolAsync(Westfield);
+        var ect = (await westfield.RegistersEctAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1))).ShouldBe(HttpStatusCode.Created).TeacherId;
+        // Assigning an untrained mentor to Ambition's ECT would start their training with Ambition; this one
+        // already has training arranged with Teach First (no partnership here, so Teach First does not see them).
+        var mentor = (await westfield.RegistersMentorAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1), leadProvider: TeachFirst, name: "Maria Lopez"))
+            .ShouldBe(HttpStatusCode.Created).TeacherId;
+        (await api.UnfundedMentorAsync(Ambition, mentor)).ShouldBeNull();
+
+        (await westfield.AssignsMentorAsync(ect, mentor, on: Day(2025, 9, 2))).ShouldBe(HttpStatusCode.OK);
+        var row = (await api.UnfundedMentorAsync(Ambition, mentor)).ShouldNotBeNull();
+        row.Document["full_name"]!.GetValue<string>().ShouldBe("Maria Lopez");
+        row.Document["email"]!.GetValue<string>().ShouldBe("maria@example.com");
+        (await api.UnfundedMentorAsync(TeachFirst, mentor)).ShouldBeNull();
+        (await api.RowAsync(Ambition, ect))!.Ect("mentor_id").ShouldBe(mentor.ToString());
+
+        // The ECT's own change does not touch the mentor's document; the mentor's email does.
+        (await westfield.ChangesEmailAsync(ect, "ect.new@example.com", on: Day(2025, 9, 3))).ShouldBe(HttpStatusCode.OK);
+        (await api.UnfundedMentorAsync(Ambition, mentor))!.Value.UpdatedAt.ShouldBe(row.UpdatedAt);
+        (await westfield.ChangesEmailAsync(mentor, "maria.lopez@example.com", on: Day(2025, 9, 4))).ShouldBe(HttpStatusCode.OK);
+        var changed = (await api.UnfundedMentorAsync(Ambition, mentor))!.Value;
+        changed.Document["email"]!.GetValue<string>().ShouldBe("maria.lopez@example.com");
+        changed.UpdatedAt.ShouldBeGreaterThan(row.UpdatedAt);
+
+        // Once Ambition trains the mentor, they are its participant, not its unfunded mentor.
+        (await westfield.ChangesMentorLeadProviderAsync(mentor, Ambition, on: Day(2025, 9, 5))).ShouldBe(HttpStatusCode.OK);
+        (await api.RowAsync(Ambition, mentor)).ShouldNotBeNull();
+        (await api.UnfundedMentorAsync(Ambition, mentor)).ShouldBeNull();
     }
 
     [Fact]

@@ -19,6 +19,8 @@ public class rebuilding_every_read_table(ApiWithSchools api) : IClassFixture<Api
         var (teachers, schoolOf) = await CareersAsync();
         var live = await SnapshotAsync();
         live.Values.Sum(rows => rows.Count).ShouldBeGreaterThan(50);
+        foreach (var table in new[] { "lead_provider_participants", "lead_provider_transfers", "lead_provider_unfunded_mentors", "teacher_timeline", "training_periods" })
+            live[table].ShouldNotBeEmpty(table);
 
         var projections = api.Store.InlineProjections.Where(p => p.Tables.Count > 0).ToList();
         await new ProjectionRebuilder(api.Store, batchSize: 11).RebuildAsync(projections);
@@ -74,6 +76,11 @@ public class rebuilding_every_read_table(ApiWithSchools api) : IClassFixture<Api
         var switcher = (await valley.RegistersEctAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1))).ShouldBe(HttpStatusCode.Created).TeacherId;
         (await valley.ChangesEctLeadProviderAsync(switcher, TeachFirst, on: Day(2025, 10, 1))).ShouldBe(HttpStatusCode.OK);
         (await valley.ChangesWorkingPatternAsync(switcher, "part_time", on: Day(2025, 10, 2))).ShouldBe(HttpStatusCode.OK);
+        // Trained by Ambition, mentoring Teach First's ECT: Teach First's unfunded mentor.
+        var unfunded = (await valley.RegistersMentorAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1), leadProvider: Ambition)).ShouldBe(HttpStatusCode.Created).TeacherId;
+        (await valley.AssignsMentorAsync(switcher, unfunded, on: Day(2025, 10, 3))).ShouldBe(HttpStatusCode.OK);
+        (await valley.ChangesEmailAsync(unfunded, "unfunded@example.com", on: Day(2025, 10, 4))).ShouldBe(HttpStatusCode.OK);
+        schoolOf[unfunded] = Valley;
         schoolOf[switcher] = Valley;
 
         var passerTrn = Trns.Next();

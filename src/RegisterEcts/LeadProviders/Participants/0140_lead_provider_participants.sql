@@ -53,3 +53,31 @@ CREATE TABLE lead_provider_names (
     lead_provider_id uuid PRIMARY KEY,
     name             text NOT NULL
 );
+
+-- Who mentors each provider's ECTs: (provider, mentee) → the current or next mentor, from the mentee's document.
+CREATE TABLE lead_provider_mentor_links (
+    lead_provider_id uuid NOT NULL,
+    mentee_id        uuid NOT NULL,
+    mentor_id        uuid NOT NULL,
+    mentor_period_id integer NOT NULL,
+    started_on       date NOT NULL,
+    PRIMARY KEY (lead_provider_id, mentee_id)
+);
+CREATE INDEX lead_provider_mentor_links_mentor ON lead_provider_mentor_links (mentor_id);
+CREATE INDEX lead_provider_mentor_links_mentee ON lead_provider_mentor_links (mentee_id);
+
+-- Each provider's v3 unfunded-mentor documents (rect-api-v3.md §3.8): mentors of its ECTs it does not train.
+CREATE TABLE lead_provider_unfunded_mentors (
+    lead_provider_id uuid NOT NULL,
+    teacher_id       uuid NOT NULL,
+    document         jsonb NOT NULL,
+    hash             bytea NOT NULL,
+    api_updated_at   timestamptz NOT NULL,
+    created_at       timestamptz NOT NULL,
+    next_change_on   date,
+    school_ids       uuid[] NOT NULL,
+    PRIMARY KEY (lead_provider_id, teacher_id)
+);
+CREATE INDEX lead_provider_unfunded_mentors_updated ON lead_provider_unfunded_mentors (lead_provider_id, api_updated_at, teacher_id);
+CREATE INDEX lead_provider_unfunded_mentors_created ON lead_provider_unfunded_mentors (lead_provider_id, created_at, teacher_id);
+CREATE INDEX lead_provider_unfunded_mentors_teacher ON lead_provider_unfunded_mentors (teacher_id);

@@ -19,7 +19,8 @@ public sealed class LeadProviderParticipantsProjection : IProjection
 {
     public string Name => "lead_provider_participants";
 
-    public IReadOnlyList<string> Tables => ["lead_provider_participants", "lead_provider_transfers", "lead_provider_names", "calendar_days"];
+    public IReadOnlyList<string> Tables =>
+        ["lead_provider_participants", "lead_provider_transfers", "lead_provider_unfunded_mentors", "lead_provider_mentor_links", "lead_provider_names", "calendar_days"];
 
     public async ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
     {
@@ -100,7 +101,14 @@ public sealed class LeadProviderParticipantsProjection : IProjection
         internal readonly Dictionary<Guid, HashSet<Guid>> _bySchool = [];
         internal readonly SortedDictionary<DateOnly, HashSet<Guid>> _byNextChange = [];
         private readonly HashSet<(Guid Provider, Guid Teacher)> _dirty = [];
-        private readonly TransferRows _transfers = new();
+        private readonly DocumentRows _transfers = new("lead_provider_transfers");
+        private readonly DocumentRows _unfunded = new("lead_provider_unfunded_mentors");
+
+        // Who mentors which provider's ECTs; in a rebuild all of them, inline those the batch can touch.
+        private readonly Dictionary<(Guid Provider, Guid Mentee), MentorLink> _links = [];
+        private readonly Dictionary<Guid, HashSet<(Guid Provider, Guid Mentee)>> _linksByMentor = [];
+        private readonly Dictionary<Guid, HashSet<(Guid Provider, Guid Mentee)>> _linksByMentee = [];
+        private readonly HashSet<Guid> _dirtyMentees = [];
 
         private sealed record Row(ParticipantView View, DateTimeOffset UpdatedAt, DateTimeOffset CreatedAt);
 
@@ -180,6 +188,19 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                 Histories[e.StreamId] = ParticipantHistory.Evolve(History(e.StreamId), e);
             }
 
+            // Mentor links: the batch's teachers' own (as mentee), then every link of every mentor they name or named,
+            // so a mentor's unfunded documents are recomputed from all their links; and those mentors' histories.
+            var mentors = new HashSet<Guid>(streams);
+            foreach (var link in await ReadLinksAsync(conn, "mentee_id = ANY($1)", streams.ToArray(), ct)) mentors.Add(link.MentorId);
+            foreach (var h in Histories.Values) mentors.UnionWith(h.Teacher.Mentorships.Select(m => m.MentorId));
+            foreach (var e in events)
+                if (e.Data is MentorshipStarted m) mentors.Add(m.MentorId);
+            foreach (var link in await ReadLinksAsync(conn, "mentor_id = ANY($1) OR mentee_id = ANY($2)", mentors.ToArray(), ct, streams.ToArray()))
+                AddLink(link);
+            var unread = mentors.Where(id => !Histories.ContainsKey(id)).ToList();
+            foreach (var e in await context.ReadStreamsAsync(unread, ct))
+                Histories[e.StreamId] = ParticipantHistory.Evolve(History(e.StreamId), e);
+
             // Lookups for every partnership and school these histories can show, including ones this batch adds.
             var partnershipIds = new HashSet<Guid>();
             var schoolIds = new HashSet<Guid>();
@@ -239,11 +260,90 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                 else
                 {
                     Write(context, teacherId, views, at, createdAt, force);
-                    TransferRows.Write(context, teacherId, transfers, at, createdAt, force);
+                    _transfers.Write(context, teacherId, transfers, at, createdAt, force);
                 }
+                var mentorsToRecompute = UpdateLinks(teacherId, views, context);
+                if (_linksByMentor.ContainsKey(teacherId)) mentorsToRecompute.Add(teacherId);
+                foreach (var mentorId in mentorsToRecompute) RecomputeUnfunded(mentorId, asOf, at, forced.Contains(mentorId), context);
             }
             pending.Clear();
             forced.Clear();
+        }
+
+        private void AddLink(MentorLink link)
+        {
+            if (_links.TryGetValue((link.LeadProviderId, link.MenteeId), out var old)) RemoveLink(old);
+            _links[(link.LeadProviderId, link.MenteeId)] = link;
+            if (!_linksByMentor.TryGetValue(link.MentorId, out var set)) _linksByMentor[link.MentorId] = set = [];
+            set.Add((link.LeadProviderId, link.MenteeId));
+            if (!_linksByMentee.TryGetValue(link.MenteeId, out var mine)) _linksByMentee[link.MenteeId] = mine = [];
+            mine.Add((link.LeadProviderId, link.MenteeId));
+        }
+
+        private void RemoveLink(MentorLink link)
+        {
+            _links.Remove((link.LeadProviderId, link.MenteeId));
+            if (_linksByMentor.TryGetValue(link.MentorId, out var set) && set.Remove((link.LeadProviderId, link.MenteeId)) && set.Count == 0)
+                _linksByMentor.Remove(link.MentorId);
+            if (_linksByMentee.TryGetValue(link.MenteeId, out var mine) && mine.Remove((link.LeadProviderId, link.MenteeId)) && mine.Count == 0)
+                _linksByMentee.Remove(link.MenteeId);
+        }
+
+        private List<MentorLink> LinksOf(Guid menteeId) =>
+            _linksByMentee.TryGetValue(menteeId, out var keys) ? [.. keys.Select(k => _links[k])] : [];
+
+        /// <summary>Replaces the mentee's links with those its documents name; returns the mentors whose links changed.</summary>
+        private HashSet<Guid> UpdateLinks(Guid menteeId, IReadOnlyList<ParticipantView> views, ProjectionContext context)
+        {
+            var now = views.Where(v => v.EctMentorship is not null)
+                .Select(v => new MentorLink(v.LeadProviderId, menteeId, v.EctMentorship!.MentorId, v.EctMentorship.MentorPeriodId, v.EctMentorship.Dates.Start))
+                .ToList();
+            var before = LinksOf(menteeId);
+            var changed = new HashSet<Guid>();
+            if (before.Count == now.Count && before.All(now.Contains)) return changed;
+            foreach (var link in before) { RemoveLink(link); changed.Add(link.MentorId); }
+            foreach (var link in now) { AddLink(link); changed.Add(link.MentorId); }
+            if (context.IsRebuild) _dirtyMentees.Add(menteeId);
+            else WriteLinks(context, menteeId, now);
+            return changed;
+        }
+
+        private static void WriteLinks(ProjectionContext context, Guid menteeId, IReadOnlyList<MentorLink> links)
+        {
+            context.Enqueue("DELETE FROM lead_provider_mentor_links WHERE mentee_id = $1", menteeId);
+            if (links.Count > 0)
+                context.Enqueue(
+                    """
+                    INSERT INTO lead_provider_mentor_links (lead_provider_id, mentee_id, mentor_id, mentor_period_id, started_on)
+                    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::date[])
+                    """,
+                    links.Select(l => l.LeadProviderId).ToArray(), links.Select(l => l.MenteeId).ToArray(), links.Select(l => l.MentorId).ToArray(),
+                    links.Select(l => l.MentorPeriodId).ToArray(), links.Select(l => l.StartedOn).ToArray());
+        }
+
+        private void RecomputeUnfunded(Guid mentorId, DateOnly asOf, DateTimeOffset at, bool force, ProjectionContext context)
+        {
+            var mentor = History(mentorId);
+            // A mentor whose history this batch could not see is left as it is rather than emptied.
+            if (!mentor.Teacher.Exists) return;
+            var trainedBy = ParticipantDocuments.Build(mentor, asOf, this).Select(v => v.LeadProviderId).ToHashSet();
+            var links = _linksByMentor.TryGetValue(mentorId, out var keys) ? keys.Select(k => _links[k]) : [];
+            var views = UnfundedMentors.Build(mentor, links, trainedBy);
+            var createdAt = mentor.FirstRegisteredAt.Values.DefaultIfEmpty().Min();
+            if (context.IsRebuild) _unfunded.Track(mentorId, views, at, createdAt, force, this);
+            else _unfunded.Write(context, mentorId, views, at, createdAt, force);
+        }
+
+        private static async Task<List<MentorLink>> ReadLinksAsync(NpgsqlConnection conn, string where, Guid[] ids, CancellationToken ct, Guid[]? more = null)
+        {
+            var links = new List<MentorLink>();
+            await using var cmd = new NpgsqlCommand($"SELECT lead_provider_id, mentee_id, mentor_id, mentor_period_id, started_on FROM lead_provider_mentor_links WHERE {where}", conn);
+            cmd.Parameters.Add(new() { Value = ids });
+            if (more is not null) cmd.Parameters.Add(new() { Value = more });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                links.Add(new MentorLink(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt32(3), reader.GetFieldValue<DateOnly>(4)));
+            return links;
         }
 
         private static void Write(ProjectionContext context, Guid teacherId, IReadOnlyList<ParticipantView> views, DateTimeOffset at, DateTimeOffset createdAt, bool force)
@@ -306,6 +406,9 @@ public sealed class LeadProviderParticipantsProjection : IProjection
         internal void WriteRebuilt(ProjectionContext context)
         {
             _transfers.WriteRebuilt(context);
+            _unfunded.WriteRebuilt(context);
+            foreach (var mentee in _dirtyMentees) WriteLinks(context, mentee, LinksOf(mentee));
+            _dirtyMentees.Clear();
             foreach (var key in _dirty)
             {
                 if (_rows.TryGetValue(key, out var row))
@@ -328,17 +431,17 @@ public sealed class LeadProviderParticipantsProjection : IProjection
     }
 }
 
-/// <summary>lead_provider_transfers, kept by the same rule as the participant documents.</summary>
-internal sealed class TransferRows
+/// <summary>lead_provider_transfers and lead_provider_unfunded_mentors, kept by the same rule as the participant documents.</summary>
+internal sealed class DocumentRows(string table)
 {
-    private sealed record Row(TransferView View, DateTimeOffset UpdatedAt, DateTimeOffset CreatedAt);
+    private sealed record Row(DocumentView View, DateTimeOffset UpdatedAt, DateTimeOffset CreatedAt);
 
     private readonly Dictionary<(Guid Provider, Guid Teacher), Row> _rows = [];
     private readonly Dictionary<Guid, HashSet<(Guid Provider, Guid Teacher)>> _byTeacher = [];
     private readonly HashSet<(Guid Provider, Guid Teacher)> _dirty = [];
 
-    private const string Upsert = """
-        INSERT INTO lead_provider_transfers AS t (lead_provider_id, teacher_id, document, hash, api_updated_at, created_at, next_change_on, school_ids)
+    private string Upsert => $"""
+        INSERT INTO {table} AS t (lead_provider_id, teacher_id, document, hash, api_updated_at, created_at, next_change_on, school_ids)
         VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)
         ON CONFLICT (lead_provider_id, teacher_id) DO UPDATE SET
             api_updated_at = CASE WHEN t.hash = excluded.hash AND NOT $9 THEN t.api_updated_at ELSE excluded.api_updated_at END,
@@ -347,20 +450,20 @@ internal sealed class TransferRows
         WHERE $9 OR (t.hash, t.created_at, t.next_change_on, t.school_ids) IS DISTINCT FROM (excluded.hash, excluded.created_at, excluded.next_change_on, excluded.school_ids)
         """;
 
-    private static object?[] Parameters(TransferView v, Guid teacherId, DateTimeOffset updatedAt, DateTimeOffset createdAt, bool force) =>
+    private static object?[] Parameters(DocumentView v, Guid teacherId, DateTimeOffset updatedAt, DateTimeOffset createdAt, bool force) =>
     [
         v.LeadProviderId, teacherId, v.Json, v.Hash, updatedAt, createdAt,
         new NpgsqlParameter { Value = (object?)v.NextChangeOn ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date }, v.SchoolIds, force,
     ];
 
-    public static void Write(ProjectionContext context, Guid teacherId, IReadOnlyList<TransferView> views, DateTimeOffset at, DateTimeOffset createdAt, bool force)
+    public void Write(ProjectionContext context, Guid teacherId, IReadOnlyList<DocumentView> views, DateTimeOffset at, DateTimeOffset createdAt, bool force)
     {
         foreach (var v in views) context.Enqueue(Upsert, Parameters(v, teacherId, at, createdAt, force));
-        context.Enqueue("DELETE FROM lead_provider_transfers WHERE teacher_id = $1 AND NOT (lead_provider_id = ANY($2))",
+        context.Enqueue($"DELETE FROM {table} WHERE teacher_id = $1 AND NOT (lead_provider_id = ANY($2))",
             teacherId, views.Select(v => v.LeadProviderId).ToArray());
     }
 
-    public void Track(Guid teacherId, IReadOnlyList<TransferView> views, DateTimeOffset at, DateTimeOffset createdAt, bool force, LeadProviderParticipantsProjection.Session session)
+    public void Track(Guid teacherId, IReadOnlyList<DocumentView> views, DateTimeOffset at, DateTimeOffset createdAt, bool force, LeadProviderParticipantsProjection.Session session)
     {
         var keys = _byTeacher.TryGetValue(teacherId, out var existing) ? existing : _byTeacher[teacherId] = [];
         foreach (var key in keys.Where(k => views.All(v => v.LeadProviderId != k.Provider)).ToList())
@@ -386,7 +489,7 @@ internal sealed class TransferRows
         foreach (var key in _dirty)
         {
             if (_rows.TryGetValue(key, out var row)) context.Enqueue(Upsert, Parameters(row.View, key.Teacher, row.UpdatedAt, row.CreatedAt, true));
-            else context.Enqueue("DELETE FROM lead_provider_transfers WHERE lead_provider_id = $1 AND teacher_id = $2", key.Provider, key.Teacher);
+            else context.Enqueue($"DELETE FROM {table} WHERE lead_provider_id = $1 AND teacher_id = $2", key.Provider, key.Teacher);
         }
         _dirty.Clear();
     }

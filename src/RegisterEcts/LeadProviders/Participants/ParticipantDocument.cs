@@ -54,7 +54,8 @@ public sealed record ParticipantView(
     int[] Cohorts,
     string[] TrainingStatuses,
     Guid[] SchoolIds,
-    Guid[] PartnershipIds);
+    Guid[] PartnershipIds,
+    Mentorship? EctMentorship);
 
 public sealed record PartnershipInfo(Guid PartnershipId, Guid SchoolId, Guid LeadProviderId, Guid DeliveryPartnerId, int ContractPeriodYear);
 
@@ -104,6 +105,7 @@ public static class ParticipantDocuments
             var schools = new List<Guid>();
             var statuses = new List<string>();
             var cohorts = new List<int>();
+            Mentorship? ectMentorship = null;
             foreach (var role in new[] { TeacherRole.Ect, TeacherRole.Mentor })
             {
                 var latest = confirmed.Where(p => p.Role == role && p.ProviderLed!.LeadProviderId == providerId).MaxBy(p => p.Dates.Start);
@@ -115,7 +117,9 @@ public static class ParticipantDocuments
                 schools.Add(latest.SchoolId);
                 statuses.Add(Snake(latest.Status));
                 cohorts.Add(latest.ProviderLed.ContractPeriodYear);
-                enrolments.Add(Enrolment(history, latest, role, asOf, lookups.SchoolUrn(schoolId), partnership?.DeliveryPartnerId ?? latest.ProviderLed.DeliveryPartnerId, boundaries));
+                enrolments.Add(Enrolment(history, latest, role, asOf, lookups.SchoolUrn(schoolId), partnership?.DeliveryPartnerId ?? latest.ProviderLed.DeliveryPartnerId, boundaries,
+                    out var mentorship));
+                if (role == TeacherRole.Ect) ectMentorship = mentorship;
             }
             var document = new ParticipantDocument(
                 teacher.Erased ? PersonalData.Erased : teacher.DisplayName, teacher.Trn,
@@ -124,14 +128,16 @@ public static class ParticipantDocuments
             var json = JsonSerializer.Serialize(document, Json);
             views.Add(new ParticipantView(providerId, document, json, SHA256.HashData(Encoding.UTF8.GetBytes(json)),
                 boundaries.Where(d => d > asOf).Order().Cast<DateOnly?>().FirstOrDefault(),
-                cohorts.Distinct().ToArray(), statuses.Distinct().ToArray(), schools.Distinct().ToArray(), partnerships.Distinct().ToArray()));
+                cohorts.Distinct().ToArray(), statuses.Distinct().ToArray(), schools.Distinct().ToArray(), partnerships.Distinct().ToArray(), ectMentorship));
         }
         return views;
     }
 
     private static EcfEnrolment Enrolment(
-        ParticipantHistory history, TrainingPeriod period, TeacherRole role, DateOnly asOf, int? urn, Guid? deliveryPartnerId, List<DateOnly> boundaries)
+        ParticipantHistory history, TrainingPeriod period, TeacherRole role, DateOnly asOf, int? urn, Guid? deliveryPartnerId, List<DateOnly> boundaries,
+        out Mentorship? currentMentorship)
     {
+        currentMentorship = null;
         var teacher = history.Teacher;
         var ect = role == TeacherRole.Ect;
         var inductions = teacher.InductionPeriods;
@@ -142,6 +148,7 @@ public static class ParticipantDocuments
         {
             var current = teacher.Mentorships.Where(m => m.EctPeriodId == period.AtSchoolPeriodId && m.Dates.IsCurrentOrFuture(asOf)).MinBy(m => m.Dates.Start);
             mentorId = current?.MentorId;
+            currentMentorship = current;
             // "Current or next" changes the day after a mentorship ends.
             boundaries.AddRange(teacher.Mentorships.Where(m => m.EctPeriodId == period.AtSchoolPeriodId && m.Dates.End is not null)
                 .Select(m => m.Dates.End!.Value.AddDays(1)));

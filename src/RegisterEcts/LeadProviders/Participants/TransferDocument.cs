@@ -13,7 +13,8 @@ public sealed record Transfer(Guid TrainingRecordId, string TransferType, string
 
 public sealed record TransferEnd(string? SchoolUrn, string? Provider, DateOnly? Date);
 
-public sealed record TransferView(Guid LeadProviderId, string Json, byte[] Hash, DateOnly? NextChangeOn, Guid[] SchoolIds);
+/// <summary>A provider's document kept in a table of (provider, teacher) rows: transfers, unfunded mentors.</summary>
+public sealed record DocumentView(Guid LeadProviderId, string Json, byte[] Hash, DateOnly? NextChangeOn, Guid[] SchoolIds);
 
 public static class ParticipantTransfers
 {
@@ -22,7 +23,7 @@ public static class ParticipantTransfers
     /// training finished, followed by a period at another school (or by none, unless the ECT completed
     /// induction), listed for the leaving and the joining provider.
     /// </summary>
-    public static IReadOnlyList<TransferView> Build(ParticipantHistory history, DateOnly asOf, IParticipantLookups lookups)
+    public static IReadOnlyList<DocumentView> Build(ParticipantHistory history, DateOnly asOf, IParticipantLookups lookups)
     {
         var teacher = history.Teacher;
         if (!teacher.Exists || teacher.MergedInto is not null) return [];
@@ -60,12 +61,12 @@ public static class ParticipantTransfers
             }
         }
 
-        var views = new List<TransferView>();
+        var views = new List<DocumentView>();
         foreach (var provider in found.SelectMany(f => new[] { f.Leaving, f.Joining }).OfType<Guid>().Distinct().Order())
         {
             var mine = found.Where(f => f.Leaving == provider || f.Joining == provider).OrderBy(f => f.Order).ToList();
             var json = JsonSerializer.Serialize(new TransferDocument([.. mine.Select(f => f.Transfer)]), ParticipantDocuments.Json);
-            views.Add(new TransferView(provider, json, SHA256.HashData(Encoding.UTF8.GetBytes(json)),
+            views.Add(new DocumentView(provider, json, SHA256.HashData(Encoding.UTF8.GetBytes(json)),
                 mine.SelectMany(f => f.Boundaries).Where(d => d > asOf).Order().Cast<DateOnly?>().FirstOrDefault(),
                 [.. mine.SelectMany(f => f.Schools).Distinct()]));
         }

@@ -102,6 +102,15 @@ public sealed class TeacherPeriodsProjection : IProjection
                 case TrainingPeriodPartnershipRecreated p:
                     context.Enqueue("UPDATE training_periods SET partnership_id = $3 WHERE teacher_id = $1 AND period_id = $2", p.TeacherId, p.TrainingPeriodId, p.ToPartnershipId);
                     break;
+                // The lead provider moved the training onto another schedule (and maybe cohort and partnership).
+                case TrainingScheduleChanged c:
+                    context.Enqueue(
+                        """
+                        UPDATE training_periods SET contract_period_year = $3, schedule_identifier = $4, partnership_id = $5::uuid, delivery_partner_id = $6::uuid
+                        WHERE teacher_id = $1 AND period_id = $2
+                        """,
+                        c.TeacherId, c.ToTrainingPeriodId, c.ContractPeriodYear, c.ScheduleIdentifier, c.PartnershipId, c.DeliveryPartnerId);
+                    break;
                 // A school merged into its successor: the training in the moved period moves with it.
                 case EctAtSchoolPeriodMovedSchool m:
                     context.Enqueue("UPDATE training_periods SET school_id = $3 WHERE teacher_id = $1 AND role = 'ect' AND at_school_period_id = $2",

@@ -89,6 +89,12 @@ public static partial class TimelineText
             TrainingPeriodWithdrawn e => new(
                 $"{T(e.TeacherId)}'s {w.Training(e.TrainingPeriodId)} was withdrawn on {Date(e.WithdrawnOn)} ({Words.Of(e.Reason)})", e.WithdrawnOn,
                 [Set("Training status", "withdrawn"), Set("Withdrawal reason", Words.Of(e.Reason))], [], Words.Of(e.Reason)),
+            TrainingPeriodResumed e => new(
+                $"{T(e.TeacherId)}'s {w.Training(e.FromTrainingPeriodId)} was resumed on {Date(e.ResumedOn)}", e.ResumedOn,
+                [Set("Training status", "active")], []),
+            TrainingScheduleChanged e => new(
+                $"{T(e.TeacherId)}'s {w.Training(e.FromTrainingPeriodId)} moved to the {e.ScheduleIdentifier} schedule ({e.ContractPeriodYear} cohort) from {Date(e.ChangedOn)}", e.ChangedOn,
+                [Set("Schedule", e.ScheduleIdentifier), Set("Cohort", e.ContractPeriodYear.ToString(System.Globalization.CultureInfo.InvariantCulture))], []),
             TrainingProgrammeChanged e => new(
                 $"Training programme changed from {Words.Of(e.From)} to {Words.Of(e.To)} from {Date(e.ChangedOn)}", e.ChangedOn,
                 [Changed("Training programme", Words.Of(e.From), Words.Of(e.To))], []),
