@@ -176,6 +176,37 @@ public class the_v3_participant_actions(ApiWithLeadProviders api) : IClassFixtur
     }
 
     [Fact]
+    public async Task a_mentor_is_acted_on_through_the_mentor_course_only()
+    {
+        var urn = await api.UrnOfAsync(await api.FreshSchoolAsync());
+        await api.PartnershipOnceAsync(urn, Ambition, 2025, Day(2025, 6, 10));
+        var school = await api.SchoolAsync(urn);
+        var mentor = (await school.RegistersMentorAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1), leadProvider: Ambition)).ShouldBe(HttpStatusCode.Created).TeacherId;
+        var ambition = await api.LeadProviderAsync(Ambition);
+
+        (await ambition.DefersAsync(mentor, course: "ecf-induction")).ShouldBeError(HttpStatusCode.UnprocessableEntity, CourseUnknown);
+        (await ambition.ChangesScheduleAsync(mentor, "ecf-reduced-september", course: "ecf-mentor")).ShouldBeError(HttpStatusCode.UnprocessableEntity,
+            ("schedule_identifier", "Mentors cannot be placed on a reduced schedule. Assign them to a different schedule."));
+
+        var withdrawn = (await ambition.WithdrawsAsync(mentor, "mentor-no-longer-being-mentor", course: "ecf-mentor")).ShouldBe(HttpStatusCode.OK);
+        withdrawn["data"]["attributes"]!["ecf_enrolments"]!.AsArray().Single(e => e!["participant_type"]!.GetValue<string>() == "mentor")!
+            ["training_status"]!.GetValue<string>().ShouldBe("withdrawn");
+    }
+
+    [Fact]
+    public async Task an_ect_who_passed_induction_cannot_change_schedule()
+    {
+        var (ect, _, trn) = await api.EctTrainedByAsync(Ambition);
+        var body = await api.AppropriateBodyAsync(Kingfisher);
+        (await body.ClaimsAsync(trn, Day(2025, 9, 1), on: Day(2025, 9, 10))).ShouldBe(HttpStatusCode.OK);
+        (await body.RecordsOutcomeAsync(ect, "pass", Day(2026, 7, 17), 3, on: Day(2026, 7, 20))).ShouldBe(HttpStatusCode.OK);
+        var ambition = await api.LeadProviderAsync(Ambition);
+
+        (await ambition.ChangesScheduleAsync(ect, "ecf-extended-september", on: Day(2026, 7, 21))).ShouldBeError(HttpStatusCode.UnprocessableEntity,
+            ("participant_id", "You cannot change this participant's schedule as they have completed their training or induction."));
+    }
+
+    [Fact]
     public async Task a_malformed_body_is_400_before_an_unknown_participant_is_404()
     {
         var (ect, _, _) = await api.EctTrainedByAsync(Ambition);
