@@ -92,6 +92,8 @@ public static class LeadProviderApi
         v3.MapDeliveryPartners();
         v3.MapParticipants();
         v3.MapUnfundedMentors();
+        v3.MapParticipantActions();
+        v3.MapTransfers();
         return app;
     }
 }
