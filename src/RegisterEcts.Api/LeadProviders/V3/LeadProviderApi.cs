@@ -91,6 +91,8 @@ public static class LeadProviderApi
         v3.MapSchools();
         v3.MapDeliveryPartners();
         v3.MapParticipants();
+        v3.MapDeclarations();
+        v3.MapStatements();
         return app;
     }
 }
