@@ -28,22 +28,21 @@ internal static class DeclarationEndpoints
     /// <summary>
     /// §3.2: the provider's own declarations, and another provider's live ones of a role this provider trains the
     /// teacher in, dated no later than the end of this provider's latest (partnered) training period of that role.
+    /// Two branches rather than one OR, so each is an index lookup and list filters reach into both; $1 is the provider.
     /// </summary>
     private const string From =
         """
-        declarations d
+        (SELECT * FROM declarations WHERE lead_provider_id = $1
+         UNION ALL
+         SELECT o.* FROM training_periods tp
+         JOIN declarations o ON o.teacher_id = tp.teacher_id AND o.role = tp.role AND o.lead_provider_id <> $1
+             AND o.state IN ('submitted', 'eligible', 'payable', 'paid')
+             AND (upper_inf(tp.dates) OR (o.declaration_date AT TIME ZONE 'UTC')::date < upper(tp.dates))
+         WHERE tp.lead_provider_id = $1 AND tp.partnership_id IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM training_periods later
+                 WHERE later.teacher_id = tp.teacher_id AND later.role = tp.role AND later.lead_provider_id = $1
+                     AND later.partnership_id IS NOT NULL AND lower(later.dates) > lower(tp.dates))) d
         LEFT JOIN lead_provider_names n ON n.lead_provider_id = d.lead_provider_id
-        LEFT JOIN LATERAL (
-            SELECT tp.dates FROM training_periods tp
-            WHERE tp.teacher_id = d.teacher_id AND tp.role = d.role AND tp.lead_provider_id = $1 AND tp.partnership_id IS NOT NULL
-            ORDER BY lower(tp.dates) DESC LIMIT 1) mine ON d.lead_provider_id <> $1
-        """;
-
-    private const string Visible =
-        """
-        d.lead_provider_id = $1
-        OR (d.state IN ('submitted', 'eligible', 'payable', 'paid') AND mine.dates IS NOT NULL
-            AND (upper_inf(mine.dates) OR (d.declaration_date AT TIME ZONE 'UTC')::date < upper(mine.dates)))
         """;
 
     private static readonly Dictionary<string, string> SortColumns = new() { ["created_at"] = "d.created_at" };
@@ -70,8 +69,8 @@ internal static class DeclarationEndpoints
     private static V3Query VisibleTo(Guid leadProvider)
     {
         var query = new V3Query(Columns, From, "d.declaration_id", SortColumns);
-        query.Param(leadProvider); // $1, which From and Visible name
-        return query.Where(Visible);
+        query.Param(leadProvider); // $1, which From names
+        return query;
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, PostgresEventStore store, CancellationToken ct)
@@ -136,7 +135,7 @@ internal static class DeclarationEndpoints
 
     private static async Task<DeclarationAttributes?> FindAsync(NpgsqlDataSource db, Guid leadProvider, Guid declarationId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM {From} WHERE d.declaration_id = $2 AND ({Visible})");
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM {From} WHERE d.declaration_id = $2");
         cmd.Parameters.Add(new() { Value = leadProvider });
         cmd.Parameters.Add(new() { Value = declarationId });
         await using var r = await cmd.ExecuteReaderAsync(ct);
