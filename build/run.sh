@@ -27,6 +27,7 @@ dotnet build src/RegisterEcts.Api -c "$config"
 rects() { dotnet run --no-build -c "$config" --project src/RegisterEcts.Cli -- "$@"; }
 rects db migrate
 rects seed reference
+rects statements seed
 rects import gias --schools samples/gias/schools.csv --links samples/gias/links.csv
 
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}

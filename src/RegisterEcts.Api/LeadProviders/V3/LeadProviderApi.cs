@@ -94,6 +94,8 @@ public static class LeadProviderApi
         v3.MapUnfundedMentors();
         v3.MapParticipantActions();
         v3.MapTransfers();
+        v3.MapDeclarations();
+        v3.MapStatements();
         return app;
     }
 }
