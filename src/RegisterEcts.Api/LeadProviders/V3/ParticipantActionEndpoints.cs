@@ -91,22 +91,7 @@ internal static class ParticipantActionEndpoints
         cmd.Parameters.Add(new() { Value = leadProvider });
         cmd.Parameters.Add(new() { Value = teacherId });
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? Attributes(r.GetString(0), r.GetFieldValue<DateTimeOffset>(1)) : null;
-    }
-
-    // The same attributes, in the same order, as ParticipantEndpoints serves for GET /participants/{id}.
-    private static JsonObject Attributes(string document, DateTimeOffset updatedAt)
-    {
-        var stored = JsonNode.Parse(document)!.AsObject();
-        var attributes = new JsonObject
-        {
-            ["full_name"] = stored["full_name"]?.DeepClone(),
-            ["teacher_reference_number"] = stored["teacher_reference_number"]?.DeepClone(),
-            ["updated_at"] = Partnerships.ApiView.LeadProviderApiProjection.Timestamp(updatedAt),
-        };
-        foreach (var (name, value) in stored)
-            if (!attributes.ContainsKey(name)) attributes[name] = value?.DeepClone();
-        return attributes;
+        return await r.ReadAsync(ct) ? ParticipantEndpoints.Attributes(r.GetString(0), r.GetFieldValue<DateTimeOffset>(1)) : null;
     }
 }
 

@@ -58,7 +58,7 @@ internal static class ParticipantEndpoints
     }
 
     /// The stored document with the row's updated_at, in the reference's attribute order.
-    private static JsonObject Attributes(string document, DateTimeOffset updatedAt)
+    internal static JsonObject Attributes(string document, DateTimeOffset updatedAt)
     {
         var stored = JsonNode.Parse(document)!.AsObject();
         var attributes = new JsonObject
