@@ -76,25 +76,7 @@ public class when_a_projection_is_rebuilt_blue_green : StoreFixture
         public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct) => inner.ApplyAsync(events, context, ct);
     }
 
-    private async Task<List<Guid>> AppendCareers(int count)
-    {
-        var ids = new List<Guid>();
-        for (var i = 0; i < count; i++)
-        {
-            var id = Guid.CreateVersion7();
-            ids.Add(id);
-            await Store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, [Registered(id), Training(id), new Deferred(id, "other", new DateOnly(2026, 1, 1))], Context);
-        }
-        return ids;
-    }
+    private Task<List<Guid>> AppendCareers(int count) => TeacherStatusCareers.AppendAsync(Store, count);
 
-    private async Task<List<string>> Snapshot()
-    {
-        var rows = new List<string>();
-        await using var cmd = Store.DataSource.CreateCommand("SELECT teacher_id, name, status, version, last_seq, versions FROM teacher_status ORDER BY teacher_id");
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            rows.Add($"{reader.GetGuid(0)}|{reader.GetString(1)}|{reader.GetString(2)}|{reader.GetInt64(3)}|{reader.GetInt64(4)}|{string.Join(',', reader.GetFieldValue<long[]>(5))}");
-        return rows;
-    }
+    private Task<List<string>> Snapshot() => TeacherStatusCareers.SnapshotAsync(Store);
 }

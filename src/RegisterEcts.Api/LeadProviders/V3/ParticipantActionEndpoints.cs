@@ -78,20 +78,11 @@ internal static class ParticipantActionEndpoints
     {
         var attributes = await V3Body.AttributesAsync(http.Request, ct);
         var leadProvider = V3.LeadProviderOf(http);
-        if (!Guid.TryParse(id, out var teacherId) || await FindAsync(store.DataSource, leadProvider, teacherId, ct) is null) throw V3Exception.NotFound();
+        if (!Guid.TryParse(id, out var teacherId) || await ParticipantEndpoints.Documents.FindAsync(store, leadProvider, teacherId, ct) is null) throw V3Exception.NotFound();
         var teacher = await TeacherStreams.LoadAsync(store, teacherId, ct);
         var events = await decide(attributes, teacher, leadProvider);
         await TeacherStreams.AppendAsync(store, events, Scopes.ContextOf(http.User, http), ct, teacher);
-        return V3.One(ParticipantEndpoints.Type, teacherId, (await FindAsync(store.DataSource, leadProvider, teacherId, ct))!);
-    }
-
-    private static async Task<JsonObject?> FindAsync(NpgsqlDataSource db, Guid leadProvider, Guid teacherId, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("SELECT document::text, api_updated_at FROM lead_provider_participants WHERE lead_provider_id = $1 AND teacher_id = $2");
-        cmd.Parameters.Add(new() { Value = leadProvider });
-        cmd.Parameters.Add(new() { Value = teacherId });
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? ParticipantEndpoints.Attributes(r.GetString(0), r.GetFieldValue<DateTimeOffset>(1)) : null;
+        return V3.One(ParticipantEndpoints.Type, teacherId, (await ParticipantEndpoints.Documents.FindAsync(store, leadProvider, teacherId, ct))!);
     }
 }
 

@@ -11,11 +11,6 @@ internal static class TransferEndpoints
 {
     public const string Type = "participant-transfer";
 
-    private static readonly Dictionary<string, string> SortColumns = new() { ["created_at"] = "t.created_at", ["updated_at"] = "t.api_updated_at" };
-
-    private const string Columns = "t.teacher_id, t.document::text, t.api_updated_at";
-    private const string From = "lead_provider_transfers t";
-
     public static RouteGroupBuilder MapTransfers(this RouteGroupBuilder v3)
     {
         var participants = v3.MapGroup("/participants").WithTags("Participant transfers");
@@ -29,34 +24,10 @@ internal static class TransferEndpoints
         return v3;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, PostgresEventStore store, CancellationToken ct)
-    {
-        var query = new V3Query(Columns, From, "t.teacher_id", SortColumns);
-        var list = V3ListRequest.Parse(http.Request, query.Sortable);
-        query.Where($"t.lead_provider_id = {query.Param(V3.LeadProviderOf(http))}");
-        query.UpdatedSince(list, "t.api_updated_at");
-        var page = await query.ReadAsync(store.DataSource, list, r => (r.GetGuid(0), Attributes(r.GetString(1), r.GetFieldValue<DateTimeOffset>(2))), ct);
-        return V3.List(http.Request, Type, page);
-    }
+    // updated_at first, then the stored document (transfers), as the reference lists them.
+    private static readonly TeacherDocuments Documents = new("lead_provider_transfers", Type, (document, updatedAt) => TeacherDocuments.WithUpdatedAt(document, updatedAt));
 
-    private static async Task<IResult> ShowAsync(string id, HttpContext http, PostgresEventStore store, CancellationToken ct)
-    {
-        var teacherId = Guid.TryParse(id, out var parsed) ? parsed : throw V3Exception.NotFound();
-        await using var cmd = store.DataSource.CreateCommand(
-            "SELECT document::text, api_updated_at FROM lead_provider_transfers WHERE lead_provider_id = $1 AND teacher_id = $2");
-        cmd.Parameters.Add(new() { Value = V3.LeadProviderOf(http) });
-        cmd.Parameters.Add(new() { Value = teacherId });
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) throw V3Exception.NotFound();
-        return V3.One(Type, teacherId, Attributes(r.GetString(0), r.GetFieldValue<DateTimeOffset>(1)));
-    }
+    private static Task<IResult> ListAsync(HttpContext http, PostgresEventStore store, CancellationToken ct) => Documents.ListAsync(http, store, ct);
 
-    /// updated_at first, then the stored document (transfers), as the reference lists them.
-    private static JsonObject Attributes(string document, DateTimeOffset updatedAt)
-    {
-        var attributes = new JsonObject { ["updated_at"] = Partnerships.ApiView.LeadProviderApiProjection.Timestamp(updatedAt) };
-        foreach (var (name, value) in JsonNode.Parse(document)!.AsObject())
-            if (!attributes.ContainsKey(name)) attributes[name] = value?.DeepClone();
-        return attributes;
-    }
+    private static Task<IResult> ShowAsync(string id, HttpContext http, PostgresEventStore store, CancellationToken ct) => Documents.ShowAsync(id, http, store, ct);
 }
