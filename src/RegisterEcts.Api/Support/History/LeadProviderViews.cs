@@ -11,32 +11,42 @@ namespace RegisterEcts.Api.Support.History;
 public static class LeadProviderViews
 {
     /// <summary>
-    /// Folds the known events one at a time and notes, per lead provider, the recorded time of the last event
-    /// that changed its document: what that provider's api_updated_at said at the end of the prefix.
+    /// Folds the known events and gives each lead provider's document at the end, with the recorded time of the
+    /// last event that changed it: what that provider's api_updated_at said at the end of the prefix. The search
+    /// walks back from the end and stops at the change, so a long history costs a few document builds, not one per event.
     /// </summary>
     public static async Task<IReadOnlyList<LeadProviderView>> ReplayAsync(
         NpgsqlDataSource db, Guid teacherId, IReadOnlyList<RecordedEvent> known, DateOnly asOf, ReferenceData reference, CancellationToken ct)
     {
         var lookups = await Lookups.LoadAsync(db, known, reference, ct);
+        if (known.Count == 0) return [];
+        var histories = new ParticipantHistory[known.Count];
         var history = ParticipantHistory.Initial;
-        var changedAt = new Dictionary<Guid, (string Hash, DateTimeOffset At)>();
-        IReadOnlyList<ParticipantView> views = [];
-        foreach (var e in known)
+        for (var i = 0; i < known.Count; i++) histories[i] = history = ParticipantHistory.Evolve(history, known[i]);
+
+        var built = new Dictionary<int, Dictionary<Guid, string>>();
+        Dictionary<Guid, string> HashesAt(int k) => k < 0 ? [] : built.TryGetValue(k, out var hashes) ? hashes
+            : built[k] = Documents(histories[k], asOf, lookups).ToDictionary(v => v.LeadProviderId, v => Convert.ToHexString(v.Hash));
+
+        var views = Documents(histories[^1], asOf, lookups);
+        var result = new List<LeadProviderView>();
+        foreach (var view in views)
         {
-            history = ParticipantHistory.Evolve(history, e);
-            views = Documents(history, asOf, lookups);
-            foreach (var view in views)
+            // The last event after which this provider's document differed from the one before it; an erasure
+            // always counts, as in the projection, so providers re-sync whatever they held.
+            var at = known[0].RecordedAt;
+            for (var k = known.Count - 1; k >= 0; k--)
             {
-                var hash = Convert.ToHexString(view.Hash);
-                // Erasure moves every provider's api_updated_at, as the projection does, so they re-sync whatever they held.
-                if (!changedAt.TryGetValue(view.LeadProviderId, out var seen) || seen.Hash != hash || e.Data is TeacherPersonalDataErased)
-                    changedAt[view.LeadProviderId] = (hash, e.RecordedAt);
+                var here = HashesAt(k).GetValueOrDefault(view.LeadProviderId);
+                if (known[k].Data is TeacherPersonalDataErased || here != HashesAt(k - 1).GetValueOrDefault(view.LeadProviderId))
+                {
+                    at = known[k].RecordedAt;
+                    break;
+                }
             }
+            result.Add(new LeadProviderView(view.LeadProviderId, reference.LeadProviderName(view.LeadProviderId), at, JsonNode.Parse(view.Json)!.AsObject()));
         }
-        return views
-            .Select(v => new LeadProviderView(v.LeadProviderId, reference.LeadProviderName(v.LeadProviderId), changedAt.GetValueOrDefault(v.LeadProviderId).At,
-                JsonNode.Parse(v.Json)!.AsObject()))
-            .OrderBy(v => v.LeadProviderName, StringComparer.Ordinal).ToList();
+        return result.OrderBy(v => v.LeadProviderName, StringComparer.Ordinal).ToList();
     }
 
     // The one place a folded teacher becomes each lead provider's document: the same builder the lead provider
