@@ -17,14 +17,14 @@ public class rebuilding_every_read_table(ApiWithSchools api) : IClassFixture<Api
     public async Task offline_and_blue_green_give_back_what_the_appends_wrote()
     {
         var (teachers, schoolOf) = await CareersAsync();
-        var live = await SnapshotAsync();
+        var live = await ReadTables.SnapshotAsync(api);
         live.Values.Sum(rows => rows.Count).ShouldBeGreaterThan(50);
         foreach (var table in new[] { "lead_provider_participants", "lead_provider_transfers", "lead_provider_unfunded_mentors", "teacher_timeline", "training_periods" })
             live[table].ShouldNotBeEmpty(table);
 
         var projections = api.Store.InlineProjections.Where(p => p.Tables.Count > 0).ToList();
         await new ProjectionRebuilder(api.Store, batchSize: 11).RebuildAsync(projections);
-        ShouldMatch(await SnapshotAsync(), live);
+        ReadTables.ShouldMatch(await ReadTables.SnapshotAsync(api), live);
 
         // Blue/green while schools keep changing emails: afterwards the tables equal a full replay.
         using var stop = new CancellationTokenSource();
@@ -46,9 +46,9 @@ public class rebuilding_every_read_table(ApiWithSchools api) : IClassFixture<Api
         await stop.CancelAsync();
         (await writer).ShouldBeGreaterThan(0);
 
-        var afterBlueGreen = await SnapshotAsync();
+        var afterBlueGreen = await ReadTables.SnapshotAsync(api);
         await new ProjectionRebuilder(api.Store).RebuildAsync(projections);
-        ShouldMatch(await SnapshotAsync(), afterBlueGreen);
+        ReadTables.ShouldMatch(await ReadTables.SnapshotAsync(api), afterBlueGreen);
     }
 
     private async Task<(List<Guid> Teachers, Dictionary<Guid, int> SchoolOf)> CareersAsync()
@@ -112,9 +112,13 @@ public class rebuilding_every_read_table(ApiWithSchools api) : IClassFixture<Api
             new RegisterEcts.EventStore.EventContext(RegisterEcts.EventStore.Actor.System("tests")));
         return ([.. schoolOf.Keys], schoolOf);
     }
+}
 
+/// <summary>Every read table of every inline projection, as rows to compare.</summary>
+public static class ReadTables
+{
     /// Names the table and the rows that differ, so a failure says what to look at.
-    private static void ShouldMatch(SortedDictionary<string, List<string>> rebuilt, SortedDictionary<string, List<string>> expected)
+    public static void ShouldMatch(SortedDictionary<string, List<string>> rebuilt, SortedDictionary<string, List<string>> expected)
     {
         rebuilt.Keys.ShouldBe(expected.Keys);
         foreach (var (table, rows) in expected)
@@ -128,7 +132,7 @@ public class rebuilding_every_read_table(ApiWithSchools api) : IClassFixture<Api
     }
 
     /// Every table of every inline projection, each row as PostgreSQL prints it, sorted.
-    private async Task<SortedDictionary<string, List<string>>> SnapshotAsync()
+    public static async Task<SortedDictionary<string, List<string>>> SnapshotAsync(ApiWithSchools api)
     {
         var snapshot = new SortedDictionary<string, List<string>>();
         await using var conn = await api.Store.DataSource.OpenConnectionAsync();
