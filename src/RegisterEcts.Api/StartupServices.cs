@@ -60,8 +60,9 @@ internal sealed class DaemonService(ProjectionDaemon daemon, PostgresEventStore 
 }
 
 /// <summary>
-/// Rolls the calendar over shortly after midnight in England, so date-driven statuses move (and their
-/// api_updated_at with them) without anyone acting. A missed night is caught up by the next run.
+/// The daily jobs, shortly after midnight in England: the calendar roll-over, so date-driven statuses move (and
+/// their api_updated_at with them) without anyone acting — a missed night is caught up by the next run — and
+/// the statements whose cut-off date has passed become payable (as `rects statements payable` does).
 /// </summary>
 internal sealed class DailyRollOver(PostgresEventStore store, TimeProvider clock, IConfiguration configuration, ILogger<DailyRollOver> logger) : BackgroundService
 {
@@ -81,6 +82,9 @@ internal sealed class DailyRollOver(PostgresEventStore store, TimeProvider clock
                 var day = RegisterEcts.Calendar.BusinessCalendar.DateInEngland(clock.GetUtcNow());
                 var days = await RegisterEcts.Calendar.RollOverDay.RunAsync(store, day, new EventContext(Actor.System("daily roll-over")), stoppingToken);
                 logger.LogInformation("Rolled over {Days} day(s) to {Day}", days, day);
+                // Statements whose cut-off has passed become payable, with their eligible declarations.
+                var payable = await RegisterEcts.Statements.StatementStreams.MarkPayableAsync(store, day, new EventContext(Actor.System("daily statements")), stoppingToken);
+                logger.LogInformation("{Statements} statement(s) made payable on {Day}", payable.Count, day);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
