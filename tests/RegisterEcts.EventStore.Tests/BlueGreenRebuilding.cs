@@ -4,17 +4,8 @@ using static RegisterEcts.EventStore.Tests.TestEvents;
 
 namespace RegisterEcts.EventStore.Tests;
 
-public class when_a_projection_is_rebuilt_blue_green : StoreFixture
+public class when_a_projection_is_rebuilt_blue_green : TeacherStatusStore
 {
-    private readonly TeacherStatusProjection _projection = new();
-
-    protected override void Configure(EventStoreOptions options)
-    {
-        TestEvents.Register(options);
-        options.Migrations.Add(new Migration("tests/0001_teacher_status", TeacherStatusProjection.Table));
-        options.InlineProjections.Add(_projection);
-    }
-
     [Fact]
     public async Task appends_carry_on_meanwhile_and_the_switched_tables_equal_a_full_replay()
     {
@@ -37,7 +28,7 @@ public class when_a_projection_is_rebuilt_blue_green : StoreFixture
         })).ToList();
 
         await Task.Delay(30);
-        var result = await new BlueGreenRebuilder(Store, batchSize: 40) { SwitchBelow = 20 }.RebuildAsync([_projection]);
+        var result = await new BlueGreenRebuilder(Store, batchSize: 40) { SwitchBelow = 20 }.RebuildAsync([Projection]);
         await Task.Delay(30);
         await stop.CancelAsync();
         var appended = (await Task.WhenAll(writers)).Sum();
@@ -46,7 +37,7 @@ public class when_a_projection_is_rebuilt_blue_green : StoreFixture
         result.Events.ShouldBeGreaterThanOrEqualTo(900);
         var live = await Snapshot();
         live.ShouldNotContain(r => r.Contains("|wrong|"));
-        await new ProjectionRebuilder(Store).RebuildAsync(_projection);
+        await new ProjectionRebuilder(Store).RebuildAsync(Projection);
         (await Snapshot()).ShouldBe(live);
         await using var schemas = Store.DataSource.CreateCommand("SELECT count(*) FROM pg_namespace WHERE nspname = $1");
         schemas.Parameters.Add(new() { Value = Schema + "_next" });
@@ -59,7 +50,7 @@ public class when_a_projection_is_rebuilt_blue_green : StoreFixture
         await AppendCareers(5);
         (await ProjectionVersions.InlineAsync(Store)).Single().Stale.ShouldBeFalse();
 
-        await using var next = CreateStore(o => o.InlineProjections[0] = new Versioned(_projection, 2));
+        await using var next = CreateStore(o => o.InlineProjections[0] = new Versioned(Projection, 2));
         var status = (await ProjectionVersions.InlineAsync(next)).Single();
         status.ShouldBe(new InlineProjectionStatus("teacher_status", 2, 1, true));
 
@@ -76,7 +67,4 @@ public class when_a_projection_is_rebuilt_blue_green : StoreFixture
         public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct) => inner.ApplyAsync(events, context, ct);
     }
 
-    private Task<List<Guid>> AppendCareers(int count) => TeacherStatusCareers.AppendAsync(Store, count);
-
-    private Task<List<string>> Snapshot() => TeacherStatusCareers.SnapshotAsync(Store);
 }

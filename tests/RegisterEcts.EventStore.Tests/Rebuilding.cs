@@ -4,17 +4,8 @@ using static RegisterEcts.EventStore.Tests.TestEvents;
 
 namespace RegisterEcts.EventStore.Tests;
 
-public class when_a_projection_is_rebuilt_offline : StoreFixture
+public class when_a_projection_is_rebuilt_offline : TeacherStatusStore
 {
-    private readonly TeacherStatusProjection _projection = new();
-
-    protected override void Configure(EventStoreOptions options)
-    {
-        TestEvents.Register(options);
-        options.Migrations.Add(new Migration("tests/0001_teacher_status", TeacherStatusProjection.Table));
-        options.InlineProjections.Add(_projection);
-    }
-
     [Fact]
     public async Task the_rebuilt_table_equals_the_one_built_inline_and_progress_is_reported()
     {
@@ -23,7 +14,7 @@ public class when_a_projection_is_rebuilt_offline : StoreFixture
         await using (var corrupt = Store.DataSource.CreateCommand("UPDATE teacher_status SET status = 'wrong'")) await corrupt.ExecuteNonQueryAsync();
 
         var reports = new List<RebuildProgress>();
-        var replayed = await new ProjectionRebuilder(Store, batchSize: 25).RebuildAsync(_projection, new SyncProgress(reports.Add));
+        var replayed = await new ProjectionRebuilder(Store, batchSize: 25).RebuildAsync(Projection, new SyncProgress(reports.Add));
 
         replayed.ShouldBe(120);
         (await Snapshot()).ShouldBe(before);
@@ -49,14 +40,14 @@ public class when_a_projection_is_rebuilt_offline : StoreFixture
         });
 
         await Task.Delay(50);
-        await new ProjectionRebuilder(Store, batchSize: 50).RebuildAsync(_projection);
+        await new ProjectionRebuilder(Store, batchSize: 50).RebuildAsync(Projection);
         await Task.Delay(50);
         await stop.CancelAsync();
         (await writer).ShouldBeGreaterThan(0);
 
         // Whatever interleaving happened, the table must equal a replay of everything committed.
         var live = await Snapshot();
-        await new ProjectionRebuilder(Store).RebuildAsync(_projection);
+        await new ProjectionRebuilder(Store).RebuildAsync(Projection);
         (await Snapshot()).ShouldBe(live);
     }
 
@@ -67,10 +58,6 @@ public class when_a_projection_is_rebuilt_offline : StoreFixture
         var error = await Should.ThrowAsync<InvalidOperationException>(() => new ProjectionRebuilder(store).RebuildAsync(store.InlineProjections[^1]));
         error.Message.ShouldContain("declares no tables");
     }
-
-    private Task<List<Guid>> AppendCareers(int count) => TeacherStatusCareers.AppendAsync(Store, count);
-
-    private Task<List<string>> Snapshot() => TeacherStatusCareers.SnapshotAsync(Store);
 
     private sealed class SyncProgress(Action<RebuildProgress> report) : IProgress<RebuildProgress>
     {

@@ -1,6 +1,24 @@
+using RegisterEcts.Testing;
 using static RegisterEcts.EventStore.Tests.TestEvents;
 
 namespace RegisterEcts.EventStore.Tests;
+
+/// <summary>A store with the inline teacher_status projection, for the rebuild tests.</summary>
+public abstract class TeacherStatusStore : StoreFixture
+{
+    protected readonly TeacherStatusProjection Projection = new();
+
+    protected override void Configure(EventStoreOptions options)
+    {
+        TestEvents.Register(options);
+        options.Migrations.Add(new Migration("tests/0001_teacher_status", TeacherStatusProjection.Table));
+        options.InlineProjections.Add(Projection);
+    }
+
+    protected Task<List<Guid>> AppendCareers(int count) => TeacherStatusCareers.AppendAsync(Store, count);
+
+    protected Task<List<string>> Snapshot() => TeacherStatusCareers.SnapshotAsync(Store);
+}
 
 /// <summary>Short careers for the teacher_status projection, and the table as rows to compare, for the rebuild tests.</summary>
 public static class TeacherStatusCareers

@@ -9,7 +9,7 @@ using RegisterEcts.EventStore;
 namespace RegisterEcts.Api.Http;
 
 /// <summary>
-/// Idempotency-Key on a POST: the first response (status and body) is kept per (token, key) and a repeat
+/// Idempotency-Key on a POST or PUT: the first response (status and body) is kept per (token, key) and a repeat
 /// gets it back without running again. A pending row is inserted first, so two copies arriving together
 /// cannot both run; the same key with a different request is refused.
 /// </summary>

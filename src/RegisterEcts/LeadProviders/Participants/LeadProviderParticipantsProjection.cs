@@ -188,15 +188,18 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                 Histories[e.StreamId] = ParticipantHistory.Evolve(History(e.StreamId), e);
             }
 
-            // Mentor links: the batch's teachers' own (as mentee), then every link of every mentor they name or named,
-            // so a mentor's unfunded documents are recomputed from all their links; and those mentors' histories.
+            // Mentor links, in one read: the batch's teachers' own (as mentee), and every link of every mentor they name
+            // or named, so a mentor's unfunded documents are recomputed from all their links; then those mentors' histories.
             var mentors = new HashSet<Guid>(streams);
-            foreach (var link in await ReadLinksAsync(conn, "mentee_id = ANY($1)", streams.ToArray(), ct)) mentors.Add(link.MentorId);
             foreach (var h in Histories.Values) mentors.UnionWith(h.Teacher.Mentorships.Select(m => m.MentorId));
             foreach (var e in events)
                 if (e.Data is MentorshipStarted m) mentors.Add(m.MentorId);
-            foreach (var link in await ReadLinksAsync(conn, "mentor_id = ANY($1) OR mentee_id = ANY($2)", mentors.ToArray(), ct, streams.ToArray()))
+            var menteeIds = streams.ToArray();
+            foreach (var link in await ReadLinksAsync(conn, [.. mentors], menteeIds, ct))
+            {
                 AddLink(link);
+                if (menteeIds.Contains(link.MenteeId)) mentors.Add(link.MentorId);
+            }
             var unread = mentors.Where(id => !Histories.ContainsKey(id)).ToList();
             foreach (var e in await context.ReadStreamsAsync(unread, ct))
                 Histories[e.StreamId] = ParticipantHistory.Evolve(History(e.StreamId), e);
@@ -264,7 +267,8 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                 }
                 var mentorsToRecompute = UpdateLinks(teacherId, views, context);
                 if (_linksByMentor.ContainsKey(teacherId)) mentorsToRecompute.Add(teacherId);
-                foreach (var mentorId in mentorsToRecompute) RecomputeUnfunded(mentorId, asOf, at, forced.Contains(mentorId), context);
+                foreach (var mentorId in mentorsToRecompute)
+                    RecomputeUnfunded(mentorId, asOf, at, forced.Contains(mentorId), context, mentorId == teacherId ? views : null);
             }
             pending.Clear();
             forced.Clear();
@@ -321,12 +325,13 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                     links.Select(l => l.MentorPeriodId).ToArray(), links.Select(l => l.StartedOn).ToArray());
         }
 
-        private void RecomputeUnfunded(Guid mentorId, DateOnly asOf, DateTimeOffset at, bool force, ProjectionContext context)
+        /// <param name="mentorsViews">The mentor's own participant documents when they were just built.</param>
+        private void RecomputeUnfunded(Guid mentorId, DateOnly asOf, DateTimeOffset at, bool force, ProjectionContext context, IReadOnlyList<ParticipantView>? mentorsViews = null)
         {
             var mentor = History(mentorId);
             // A mentor whose history this batch could not see is left as it is rather than emptied.
             if (!mentor.Teacher.Exists) return;
-            var trainedBy = ParticipantDocuments.Build(mentor, asOf, this).Select(v => v.LeadProviderId).ToHashSet();
+            var trainedBy = (mentorsViews ?? ParticipantDocuments.Build(mentor, asOf, this)).Select(v => v.LeadProviderId).ToHashSet();
             var links = _linksByMentor.TryGetValue(mentorId, out var keys) ? keys.Select(k => _links[k]) : [];
             var views = UnfundedMentors.Build(mentor, links, trainedBy);
             var createdAt = mentor.FirstRegisteredAt.Values.DefaultIfEmpty().Min();
@@ -334,12 +339,16 @@ public sealed class LeadProviderParticipantsProjection : IProjection
             else _unfunded.Write(context, mentorId, views, at, createdAt, force);
         }
 
-        private static async Task<List<MentorLink>> ReadLinksAsync(NpgsqlConnection conn, string where, Guid[] ids, CancellationToken ct, Guid[]? more = null)
+        private static async Task<List<MentorLink>> ReadLinksAsync(NpgsqlConnection conn, Guid[] mentorIds, Guid[] menteeIds, CancellationToken ct)
         {
             var links = new List<MentorLink>();
-            await using var cmd = new NpgsqlCommand($"SELECT lead_provider_id, mentee_id, mentor_id, mentor_period_id, started_on FROM lead_provider_mentor_links WHERE {where}", conn);
-            cmd.Parameters.Add(new() { Value = ids });
-            if (more is not null) cmd.Parameters.Add(new() { Value = more });
+            await using var cmd = new NpgsqlCommand(
+                """
+                SELECT lead_provider_id, mentee_id, mentor_id, mentor_period_id, started_on FROM lead_provider_mentor_links
+                WHERE mentee_id = ANY($2) OR mentor_id = ANY($1)
+                   OR mentor_id IN (SELECT mentor_id FROM lead_provider_mentor_links WHERE mentee_id = ANY($2))
+                """, conn)
+            { Parameters = { new() { Value = mentorIds }, new() { Value = menteeIds } } };
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 links.Add(new MentorLink(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt32(3), reader.GetFieldValue<DateOnly>(4)));
