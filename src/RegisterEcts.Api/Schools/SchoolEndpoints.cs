@@ -150,6 +150,10 @@ internal static class SchoolEndpoints
             await PartnershipListProjection.ForSchoolAsync(store.DataSource, school.SchoolId, ct), clock.Today);
         if (Validation.Problem(new ChangeTrainingProgramme.Validator(), command, FieldNames) is { } invalid) return invalid;
         var reference = await references.GetAsync(ct);
+        // Decide answers "no change" when the programme is already the one asked for, without looking at the lead provider:
+        // an id that names no lead provider would be a 200 for a request that cannot be right (found by the malformed-input test).
+        if (body.LeadProviderId is { } leadProvider && !reference.LeadProviders.ContainsKey(leadProvider))
+            throw new RuleViolation("lead_provider_not_found", $"There is no lead provider {leadProvider}");
         var teacher = await TeacherStreams.LoadAsync(store, teacherId, ct);
         var state = await TeacherStreams.AppendAsync(store, ChangeTrainingProgramme.Decide(command, teacher.State, reference), Scopes.ContextOf(user, http), ct, teacher);
         return TypedResults.Ok(TeacherResponse.From(state, school.SchoolId));

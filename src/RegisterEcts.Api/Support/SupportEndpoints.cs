@@ -111,10 +111,17 @@ internal static class SupportEndpoints
 
     private sealed class SupportRequestValidator : AbstractValidator<ISupportRequest>
     {
+        public const int MaxReasonLength = 2000;
+        public const int MaxTicketLength = 100;
+
         public SupportRequestValidator()
         {
-            RuleFor(r => r.Reason).NotEmpty().WithMessage("Enter a reason");
-            RuleFor(r => r.SupportTicket).NotEmpty().WithMessage("Enter the support ticket reference");
+            // Both go into the metadata of every event the change causes: bounded, so a 5 MB reason is a 400, not a 5 MB event
+            // on the teacher's stream for ever (found by the malformed-input test).
+            RuleFor(r => r.Reason).NotEmpty().WithMessage("Enter a reason")
+                .MaximumLength(MaxReasonLength).WithMessage($"Enter a reason of at most {MaxReasonLength} characters");
+            RuleFor(r => r.SupportTicket).NotEmpty().WithMessage("Enter the support ticket reference")
+                .MaximumLength(MaxTicketLength).WithMessage($"Enter a support ticket reference of at most {MaxTicketLength} characters");
         }
     }
 }

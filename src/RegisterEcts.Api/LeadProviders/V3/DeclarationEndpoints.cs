@@ -13,6 +13,9 @@ public sealed record DeclarationAttributes(
     string UpdatedAt, string CreatedAt, Guid? DeliveryPartnerId, Guid? StatementId, Guid? ClawbackStatementId,
     string? IneligibleForFundingReason, bool UpliftPaid, string? EvidenceHeld, string? LeadProviderName);
 
+/// <summary>The attributes of a POST /participant-declarations body, for the OpenAPI document (rect-api-v3 §4.5).</summary>
+public sealed record DeclarationRequest(string ParticipantId, string DeclarationType, string DeclarationDate, string CourseIdentifier, string? EvidenceHeld);
+
 /// <summary>
 /// GET/POST /participant-declarations, GET /participant-declarations/{id}, PUT …/{id}/void (rect-api-v3 §3.2, §4.5,
 /// §4.6), served from the inline declarations table, whose api_updated_at moves with every state change.
@@ -57,6 +60,8 @@ internal static class DeclarationEndpoints
             .Produces<V3Document<V3Resource<DeclarationAttributes>>>().Produces<V3Errors>(StatusCodes.Status404NotFound);
         declarations.MapPost("", SubmitAsync).WithName("V3SubmitDeclaration")
             .WithSummary("Declare that a participant reached a milestone (body type participant-declaration)")
+            // The handler reads the body itself (V3Body); without this the document showed no body at all.
+            .Accepts<V3Document<V3Request<DeclarationRequest>>>("application/json")
             .Produces<V3Document<V3Resource<DeclarationAttributes>>>().Produces<V3Errors>(StatusCodes.Status400BadRequest)
             .Produces<V3Errors>(StatusCodes.Status422UnprocessableEntity);
         declarations.MapPut("/{id}/void", VoidAsync).WithName("V3VoidDeclaration")

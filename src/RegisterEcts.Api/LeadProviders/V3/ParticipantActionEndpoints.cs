@@ -64,12 +64,18 @@ internal static class ParticipantActionEndpoints
                 partnerships.AddRange(await PartnershipListProjection.ForSchoolAsync(store.DataSource, school, ct));
             var declarations = await DeclarationsProjection.ForTeacherAsync(store.DataSource, teacher.Id, ct);
             var command = new ChangeSchedule(teacher.Id, leadProvider, V3Body.Text(a, "course_identifier"), V3Body.Text(a, "schedule_identifier"),
-                Cohort(V3Body.Text(a, "cohort")), partnerships, declarations, clock.Today);
+                Cohort(a), partnerships, declarations, clock.Today);
             return ChangeSchedule.Decide(command, teacher.State, reference);
         });
 
     /// A cohort that is not a year is one nobody has a partnership in, so it gets the reference's cohort refusal.
-    private static int? Cohort(string? text) => text is null ? null : int.TryParse(text, out var year) ? year : 0;
+    private static int? Cohort(JsonObject attributes)
+    {
+        if (V3Body.Text(attributes, "cohort") is { } text) return int.TryParse(text, out var year) ? year : 0;
+        // Absent, null or blank keeps the training's cohort. An array, object or boolean is not an omission: it was read as
+        // one and changed the schedule without a word (found by the malformed-input test); now it is a cohort nobody has.
+        return attributes["cohort"] is null || attributes["cohort"]!.GetValueKind() == System.Text.Json.JsonValueKind.String ? null : 0;
+    }
 
     /// Body (400) before visibility (404), as in the reference; then Decide (422) and an append at the version read (409).
     private static async Task<IResult> ActAsync(
@@ -92,4 +98,6 @@ public sealed record ResumeRequest(string CourseIdentifier);
 
 public sealed record WithdrawRequest(string Reason, string CourseIdentifier);
 
-public sealed record ChangeScheduleRequest(string ScheduleIdentifier, string CourseIdentifier, string? Cohort);
+// Cohort is optional (rect-api-v3 §4.4: omitted, the training keeps its cohort); the default keeps it out of the
+// document's "required" list, which said otherwise (found by the malformed-input test).
+public sealed record ChangeScheduleRequest(string ScheduleIdentifier, string CourseIdentifier, string? Cohort = null);
