@@ -94,6 +94,39 @@ public class when_every_route_is_called_with_every_kind_of_token(ApiWithSchools 
         failures.ShouldBeEmpty($"{failures.Count} of {cases} cases failed:\n{string.Join('\n', failures)}\n");
     }
 
+    /// <summary>
+    /// The support console (not in the OpenAPI documents) signs in with a token and then uses a cookie: only support and
+    /// admin tokens sign in (unknown 401, any other scope 403), and its pages send everyone else to sign in.
+    /// </summary>
+    [Fact]
+    public async Task the_support_console_lets_in_only_support_and_admin_tokens()
+    {
+        var world = await WellFormed.WorldAsync(api);
+        string[] pages = ["/support", "/support?q=jane", $"/support/teachers/{world.Ect}"];
+        var failures = new List<string>();
+        foreach (var caller in Everyone)
+        {
+            var visitor = ConsoleVisitor.For(api);
+            var allowed = caller is Caller.Support or Caller.Admin;
+            if (caller != Caller.NoToken)
+            {
+                var token = caller == Caller.UnknownToken ? "not-a-token-anyone-issued" : await api.TokenAsync(ScopeOf(caller)!);
+                var expected = allowed ? HttpStatusCode.Redirect : caller == Caller.UnknownToken ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden;
+                var signIn = await visitor.SignInAsync(token);
+                if (signIn.Status != expected) failures.Add($"sign-in as {caller} → {(int)signIn.Status}, expected {(int)expected}");
+            }
+            foreach (var page in pages)
+            {
+                var (status, _, location) = await visitor.GetAsync(page);
+                var ok = allowed
+                    ? status == HttpStatusCode.OK
+                    : status == HttpStatusCode.Redirect && location?.AbsolutePath == "/support/sign-in";
+                if (!ok) failures.Add($"GET {page} as {caller} → {(int)status} {location}");
+            }
+        }
+        failures.ShouldBeEmpty(string.Join('\n', failures));
+    }
+
     private static string? Allowed(HttpStatusCode status) =>
         status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? "refused, but the matrix allows it"
         : (int)status >= 500 ? "a server error" : null;
