@@ -76,14 +76,17 @@ public sealed class CareerSeed(PostgresEventStore store, EventContext context)
         await PrepareAsync(seed, ct);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var careers = new List<Guid>();
+        var written = TimeSpan.Zero;
         for (var i = firstTeacher; i < firstTeacher + teachers; i++)
         {
             careers.AddRange(await CareerAsync(i, ct));
             if ((i - firstTeacher + 1) % flushEvery != 0) continue;
+            var writing = System.Diagnostics.Stopwatch.StartNew();
             await bulk.FlushAsync(ct);
+            written += writing.Elapsed;
             bulk.ForgetTeachers(careers);
             careers.Clear();
-            progress?.Report($"{i - firstTeacher + 1:N0} careers, {bulk.Written:N0} events written ({watch.Elapsed.TotalSeconds:N0} s)");
+            progress?.Report($"{i - firstTeacher + 1:N0} careers, {bulk.Written:N0} events written ({watch.Elapsed.TotalSeconds:N0} s, of which writing {written.TotalSeconds:N0} s)");
         }
         await SettleStatementsAsync(ct);
         await bulk.FlushAsync(ct);
