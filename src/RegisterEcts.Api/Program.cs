@@ -12,6 +12,7 @@ builder.AddRegisterEcts();
 RegisterEcts.Api.SupportPages.SupportConsole.AddSupportConsole(builder);
 
 var app = builder.Build();
+app.UseRequestSpans();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -214,12 +214,20 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                 {
                     case TrainingPeriodStarted { ProviderLed.PartnershipId: { } id }: partnershipIds.Add(id); break;
                     case TrainingPeriodPartnershipRecreated r: partnershipIds.Add(r.ToPartnershipId); break;
+                    // The histories above stop before this batch: schools it adds to them count too (transfers show their URNs).
+                    case TeacherRegisteredAsEct r: schoolIds.Add(r.SchoolId); break;
+                    case TeacherRegisteredAsMentor r: schoolIds.Add(r.SchoolId); break;
+                    case EctAtSchoolPeriodMovedSchool r: schoolIds.Add(r.ToSchoolId); break;
+                    case MentorAtSchoolPeriodMovedSchool r: schoolIds.Add(r.ToSchoolId); break;
                     case TeacherHistoryMerged m: partnershipIds.UnionWith(m.TrainingPeriods.Select(t => t.ProviderLed?.PartnershipId).OfType<Guid>()); break;
                 }
             foreach (var h in Histories.Values)
             {
                 partnershipIds.UnionWith(h.Teacher.TrainingPeriods.Select(t => t.ProviderLed?.PartnershipId).OfType<Guid>());
                 schoolIds.UnionWith(h.Teacher.TrainingPeriods.Select(t => t.SchoolId));
+                // Transfers name the schools of the at-school periods, which need not have provider-led training.
+                schoolIds.UnionWith(h.Teacher.EctPeriods.Select(p => p.SchoolId));
+                schoolIds.UnionWith(h.Teacher.MentorPeriods.Select(p => p.SchoolId));
             }
             if (partnershipIds.Count > 0)
             {
