@@ -37,6 +37,23 @@ public class when_a_lead_provider_submits_a_declaration
     }
 
     [Fact]
+    public void every_broken_rule_is_reported_at_once_one_per_field() =>
+        Refused(Submit(course: null, date: "yesterday", type: null)).Each.Select(v => (v.Code, v.Message)).ShouldBe(
+        [
+            ("course_identifier", "Enter a '#/course_identifier'."),
+            ("declaration_date", "Enter a valid RCF3339 '#/declaration_date'."),
+            ("declaration_type", "Enter a '#/declaration_type'."),
+        ]);
+
+    [Fact]
+    public void for_a_known_participant_a_future_date_and_unknown_evidence_are_reported_together() =>
+        Refused(Submit(date: "2099-01-01T00:00:00Z", evidence: "bogus")).Each.Select(v => (v.Code, v.Message)).ShouldBe(
+        [
+            ("declaration_date", "The '#/declaration_date' value cannot be a future date. Check the date and try again."),
+            ("evidence_held", "Enter an available '#/evidence_held' type for this participant."),
+        ]);
+
+    [Fact]
     public void a_participant_id_is_required() =>
         Refused(Submit(teacher: Guid.Empty)).ShouldBe("participant_id", "Enter a '#/participant_id'.");
 

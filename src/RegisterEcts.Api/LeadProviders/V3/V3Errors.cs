@@ -123,7 +123,7 @@ internal sealed class V3EndpointFilter : IEndpointFilter
         }
         catch (RuleViolation r)
         {
-            return V3Problems.Result(StatusCodes.Status422UnprocessableEntity, [new(V3Terms.Map(r.Code), V3Terms.Map(r.Message))]);
+            return V3Problems.Result(StatusCodes.Status422UnprocessableEntity, [.. r.Each.Select(v => new V3Error(V3Terms.Map(v.Code), V3Terms.Map(v.Message))).Distinct()]);
         }
     }
 }
