@@ -61,6 +61,20 @@ public class when_appending_events(TestStoreFixture fixture) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task one_event_at_any_version_starts_a_stream_that_does_not_exist_and_then_continues_it()
+    {
+        var id = Guid.CreateVersion7();
+        var first = await _store.AppendAsync(id, "teacher", ExpectedVersion.Any, [Registered(id)], Context);
+        var second = await _store.AppendAsync(id, "teacher", ExpectedVersion.Any, [Training(id)], Context);
+
+        first.Events.Single().Version.ShouldBe(1);
+        second.Events.Single().Version.ShouldBe(2);
+        second.Events.Single().Sequence.ShouldBeGreaterThan(first.Events.Single().Sequence);
+        (await _store.ReadStreamAsync(id)).Events.Select(e => (e.Version, e.Sequence, e.RecordedAt))
+            .ShouldBe(new[] { first.Events[0], second.Events[0] }.Select(e => (e.Version, e.Sequence, e.RecordedAt)));
+    }
+
+    [Fact]
     public async Task an_append_to_several_streams_writes_all_of_them_or_none()
     {
         var mentor = Guid.CreateVersion7();

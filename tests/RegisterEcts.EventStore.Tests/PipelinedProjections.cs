@@ -37,19 +37,23 @@ public class when_no_inline_projection_needs_server_assigned_positions(Pipelined
 {
     private readonly PostgresEventStore _store = fixture.Store;
 
-    [Fact]
-    public async Task events_and_projection_rows_commit_together_and_the_result_carries_the_real_positions()
+    // One event goes through es_append_one, two through es_append.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task events_and_projection_rows_commit_together_and_the_result_carries_the_real_positions(int events)
     {
         var id = Guid.CreateVersion7();
         await _store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, [Registered(id)], Context);
 
-        var result = await _store.AppendAsync(id, "teacher", ExpectedVersion.Exactly(1), [Training(id), new Deferred(id, "other", new DateOnly(2026, 1, 1))], Context);
+        object[] appended = events == 1 ? [Training(id)] : [Training(id), new Deferred(id, "other", new DateOnly(2026, 1, 1))];
+        var result = await _store.AppendAsync(id, "teacher", ExpectedVersion.Exactly(1), appended, Context);
 
-        result.Events.Select(e => e.Version).ShouldBe([2L, 3L]);
+        result.Events.Select(e => e.Version).ShouldBe(Enumerable.Range(2, events).Select(v => (long)v));
         result.Events.ShouldAllBe(e => e.Sequence > 0 && e.RecordedAt > DateTimeOffset.UtcNow.AddMinutes(-5));
         var stored = await _store.ReadStreamAsync(id);
-        stored.Events.Select(e => e.Sequence).TakeLast(2).ShouldBe(result.Events.Select(e => e.Sequence));
-        (await Row(id)).ShouldBe((3L, stored.Events[^1].RecordedAt));
+        stored.Events.Select(e => e.Sequence).TakeLast(events).ShouldBe(result.Events.Select(e => e.Sequence));
+        (await Row(id)).ShouldBe((1L + events, stored.Events[^1].RecordedAt));
     }
 
     [Fact]
