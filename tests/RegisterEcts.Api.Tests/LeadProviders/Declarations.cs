@@ -157,6 +157,13 @@ public class the_v3_participant_declarations(ApiWithDeclarations api) : IClassFi
         (await Post(Declares.Body(jane, evidence: "one-term-induction"))).ShouldBeError(HttpStatusCode.UnprocessableEntity,
             ("evidence_held", "Enter an available '#/evidence_held' type for this participant."));
 
+        // Several broken rules come back together, one error per field.
+        (await Post(Declares.Body(jane, date: "2025-09-20", type: null))).ShouldBeError(HttpStatusCode.UnprocessableEntity,
+            ("declaration_date", "Enter a valid RCF3339 '#/declaration_date'."), ("declaration_type", "Enter a '#/declaration_type'."));
+        (await Post(Declares.Body(jane, date: "2025-10-02T10:00:00Z", evidence: "one-term-induction"))).ShouldBeError(HttpStatusCode.UnprocessableEntity,
+            ("declaration_date", "The '#/declaration_date' value cannot be a future date. Check the date and try again."),
+            ("evidence_held", "Enter an available '#/evidence_held' type for this participant."));
+
         (await ambition.DeclaresAsync(jane, "retained-1", "2025-09-25T10:00:00Z")).ShouldBe(HttpStatusCode.OK);
         (await ambition.DeclaresAsync(jane, "started", "2025-09-30T10:00:00Z")).ShouldBeError(HttpStatusCode.UnprocessableEntity,
             ("declaration_date", "This '#/declaration_date' is invalid. Check that it is in sequence with existing declaration dates for this participant."));
