@@ -208,6 +208,9 @@ public static class CareerData
         await DropAsync(connectionString, schema);
         var store = RegisterEctsStore.Create(connectionString, schema);
         await store.MigrateAsync();
+        // Record the projections' versions while the store is empty, as a deployment's first start does; the API
+        // refuses to serve tables it cannot vouch for.
+        await RegisterEcts.EventStore.Projections.ProjectionVersions.InlineAsync(store);
         var context = new EventContext(Actor.System("benchmark"));
         await ReferenceStream.SeedAsync(store, ReferenceSeed.Parse(await File.ReadAllTextAsync(Path.Combine(repository, "samples", "reference", "reference-data.json"))), context);
         var extract = GiasExtract.Parse(await File.ReadAllTextAsync(Path.Combine(repository, "samples", "gias", "schools.csv")),
