@@ -15,7 +15,8 @@ using RegisterEcts.Shared;
 
 namespace RegisterEcts.Benchmarks;
 
-public sealed record CommandRun(int Clients, double CommandsPerSecond, Percentiles Latency, int Commands, int Failed, double RawTransactionsPerSecond)
+public sealed record CommandRun(
+    int Clients, double CommandsPerSecond, Percentiles Latency, IReadOnlyDictionary<string, Percentiles> ByCommand, int Commands, int Failed, double RawTransactionsPerSecond)
 {
     public double Ratio => CommandsPerSecond / RawTransactionsPerSecond;
 }
@@ -45,21 +46,24 @@ public static class HttpCommands
 
         await using var api = await ApiProcess.StartAsync(apiDll, connectionString, schema);
         var idle = api.Memory().Rss;
-        var runs = new List<(int Clients, double PerSecond, Percentiles Latency, int Commands, int Failed)>();
+        var runs = new List<(int Clients, double PerSecond, Percentiles Latency, Dictionary<string, Percentiles> ByCommand, int Commands, int Failed)>();
         foreach (var clients in clientCounts)
         {
             var owned = schools.Take(clients).ToList();
-            await LoadAsync(api.Address, owned, warmUp, record: false);
+            // Warm-up: the time asked, and at least 200 commands, so a slow (or busy) machine still runs the
+            // measured part on tier-1 JIT code, warm connection pools and cached plans.
+            for (var warmed = 0; warmed < 200;) warmed += (await LoadAsync(api.Address, owned, warmUp, record: false)).Latencies.Count;
             var watch = Stopwatch.StartNew();
             var (latencies, failed) = await LoadAsync(api.Address, owned, duration, record: true);
-            runs.Add((clients, latencies.Count / watch.Elapsed.TotalSeconds, Percentiles.Of(latencies), latencies.Count, failed));
+            runs.Add((clients, latencies.Count / watch.Elapsed.TotalSeconds, Percentiles.Of([.. latencies.Select(l => l.Ms)]),
+                latencies.GroupBy(l => l.Command).ToDictionary(g => g.Key, g => Percentiles.Of([.. g.Select(l => l.Ms)])), latencies.Count, failed));
         }
         var peak = api.Memory().Peak;
         await api.DisposeAsync();
 
         var results = new List<CommandRun>();
         foreach (var run in runs)
-            results.Add(new(run.Clients, run.PerSecond, run.Latency, run.Commands, run.Failed, await RawAsync(store, run.Clients, warmUp, duration)));
+            results.Add(new(run.Clients, run.PerSecond, run.Latency, run.ByCommand, run.Commands, run.Failed, await RawAsync(store, run.Clients, warmUp, duration)));
         return new HttpCommandsResult(results, idle, peak);
     }
 
@@ -93,7 +97,7 @@ public static class HttpCommands
         return clients;
     }
 
-    private static async Task<(List<double> Latencies, int Failed)> LoadAsync(Uri address, List<SchoolClient> schools, TimeSpan duration, bool record)
+    private static async Task<(List<(string Command, double Ms)> Latencies, int Failed)> LoadAsync(Uri address, List<SchoolClient> schools, TimeSpan duration, bool record)
     {
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var perClient = await Task.WhenAll(schools.Select(school => Task.Run(() => ClientAsync(address, school, until))));
@@ -105,23 +109,23 @@ public static class HttpCommands
     }
 
     /// <summary>One school's tutor on one keep-alive connection, cycling through the four commands until the deadline.</summary>
-    private static async Task<(List<double> Latencies, int Failed, string? FirstFailure)> ClientAsync(Uri address, SchoolClient school, long until)
+    private static async Task<(List<(string Command, double Ms)> Latencies, int Failed, string? FirstFailure)> ClientAsync(Uri address, SchoolClient school, long until)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5), PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", school.Token);
-        var latencies = new List<double>(8192);
+        var latencies = new List<(string Command, double Ms)>(8192);
         var failed = 0;
         string? firstFailure = null;
         var urn = school.Urn;
 
         // The teacher the reply is about, or null when the command failed.
-        async Task<Guid?> Post(string path, object body)
+        async Task<Guid?> Post(string command, string path, object body)
         {
             var start = Stopwatch.GetTimestamp();
             using var response = await http.PostAsJsonAsync(path, body, Json);
             var text = await response.Content.ReadAsStringAsync();
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            latencies.Add((command, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
             if (response.IsSuccessStatusCode)
             {
                 using var reply = JsonDocument.Parse(text);
@@ -137,19 +141,19 @@ public static class HttpCommands
         {
             var today = Today();
             var n = Interlocked.Add(ref _nextTrn, 2);
-            var ect = await Post($"/api/schools/{urn}/ects", new
+            var ect = await Post("register ECT", $"/api/schools/{urn}/ects", new
             {
                 Trn = $"{n}", Name = "Jane Doe", Email = $"ect{n}@example.com", StartedOn = today, WorkingPattern = "full_time",
                 AppropriateBodyId = school.AppropriateBody, TrainingProgramme = "provider_led", LeadProviderId = school.LeadProvider,
             });
             if (ect is not { } ectId) continue;
-            await Post($"/api/schools/{urn}/teachers/{ectId}/email", new { Email = $"ect{n}.new@example.com" });
-            var mentor = await Post($"/api/schools/{urn}/mentors", new
+            await Post("change email", $"/api/schools/{urn}/teachers/{ectId}/email", new { Email = $"ect{n}.new@example.com" });
+            var mentor = await Post("register mentor", $"/api/schools/{urn}/mentors", new
             {
                 Trn = $"{n + 1}", Name = "Maria Lopez", Email = $"mentor{n}@example.com", StartedOn = today, LeadProviderId = school.LeadProvider,
             });
             if (mentor is not { } mentorId) continue;
-            await Post($"/api/schools/{urn}/ects/{ectId}/mentor", new { MentorTeacherId = mentorId });
+            await Post("assign mentor", $"/api/schools/{urn}/ects/{ectId}/mentor", new { MentorTeacherId = mentorId });
         }
         return (latencies, failed, firstFailure);
     }

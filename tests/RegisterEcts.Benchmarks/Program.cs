@@ -90,14 +90,15 @@ if (!httpOnly)
 }
 
 // Through HTTP: the API as its own process (Release build), commands and the lead providers' reads.
-var warmUp = TimeSpan.FromSeconds(quick ? 2 : 5);
-var duration = TimeSpan.FromSeconds(quick ? 8 : 30);
+var warmUp = TimeSpan.FromSeconds(quick ? 1 : 5);
+var duration = TimeSpan.FromSeconds(quick ? 5 : 30);
 Console.WriteLine($"commands through HTTP: {warmUp.TotalSeconds:0} s warm-up, {duration.TotalSeconds:0} s timed per concurrency; cycle: register ECT, change email, register mentor, assign mentor");
 var commands = await HttpCommands.RunAsync(connectionString, $"{schema}_http", Repository(), apiDll, [1, 8], warmUp, duration);
 foreach (var run in commands.Runs)
 {
     var clients = $"{run.Clients} client{(run.Clients == 1 ? "" : "s")}";
     Console.WriteLine($"commands {clients}: {run.CommandsPerSecond:0} commands/s ({run.Commands:N0}, {run.Failed} failed), {run.Latency} | raw insert: {run.RawTransactionsPerSecond:0} tx/s | ratio {run.Ratio:0.00}");
+    Console.WriteLine($"  by command: {string.Join(" | ", run.ByCommand.Select(c => $"{c.Key} {c.Value}"))}");
     table.Add(new($"HTTP commands, all inline projections, {clients} ({run.Latency})", $"{run.CommandsPerSecond:N0} commands/s",
         $"{run.RawTransactionsPerSecond:N0} tx/s (raw insert {run.Clients} connection{(run.Clients == 1 ? "" : "s")})", $"{run.Ratio:0.00}",
         run.Clients == 8 ? Target.AtLeast(run.CommandsPerSecond, 5_000, "", "commands/s") : ""));
