@@ -63,6 +63,9 @@ public static class ParticipantReads
             cases.Add(new($"page {deepPage:N0} by cursor{suffix}", filtered, await TimeAsync(http, tokens, byCursor, samples)));
         }
         var peak = api.Memory().Peak;
+        await api.DisposeAsync();
+        // At 1M teachers the schema takes gigabytes of a server others share; each run makes its own anyway.
+        await CareerData.DropAsync(connectionString, schema);
         return new ParticipantReadsResult(teachers, careers.Teachers, documents, recent, sinceText, cases, peak);
     }
 
