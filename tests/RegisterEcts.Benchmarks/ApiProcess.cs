@@ -86,6 +86,18 @@ public sealed class ApiProcess : IAsyncDisposable
         return (Field("VmRSS"), Field("VmHWM"));
     }
 
+    /// <summary>CPU time the API process has used (user + system), from /proc/&lt;pid&gt;/stat; null off Linux.</summary>
+    public TimeSpan? CpuTime()
+    {
+        var stat = $"/proc/{_process.Id}/stat";
+        if (!File.Exists(stat)) return null;
+        var text = File.ReadAllText(stat);
+        // Fields after the command name (which may hold spaces, inside parentheses): utime and stime are the 12th and 13th.
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+    }
+
     public string Tail()
     {
         lock (_tail) return string.Join('\n', _tail);

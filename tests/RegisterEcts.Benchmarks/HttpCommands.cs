@@ -16,7 +16,7 @@ using RegisterEcts.Shared;
 namespace RegisterEcts.Benchmarks;
 
 public sealed record CommandRun(
-    int Clients, double CommandsPerSecond, Percentiles Latency, IReadOnlyDictionary<string, Percentiles> ByCommand, int Commands, int Failed, double RawTransactionsPerSecond)
+    int Clients, double CommandsPerSecond, Percentiles Latency, IReadOnlyDictionary<string, Percentiles> ByCommand, int Commands, int Failed, double? ApiCpuMsPerCommand, double RawTransactionsPerSecond)
 {
     public double Ratio => CommandsPerSecond / RawTransactionsPerSecond;
 }
@@ -46,24 +46,27 @@ public static class HttpCommands
 
         await using var api = await ApiProcess.StartAsync(apiDll, connectionString, schema);
         var idle = api.Memory().Rss;
-        var runs = new List<(int Clients, double PerSecond, Percentiles Latency, Dictionary<string, Percentiles> ByCommand, int Commands, int Failed)>();
+        var runs = new List<(int Clients, double PerSecond, Percentiles Latency, Dictionary<string, Percentiles> ByCommand, int Commands, int Failed, double? CpuMs)>();
         foreach (var clients in clientCounts)
         {
             var owned = schools.Take(clients).ToList();
             // Warm-up: the time asked, and at least 200 commands, so a slow (or busy) machine still runs the
             // measured part on tier-1 JIT code, warm connection pools and cached plans.
             for (var warmed = 0; warmed < 200;) warmed += (await LoadAsync(api.Address, owned, warmUp, record: false)).Latencies.Count;
+            var cpu = api.CpuTime();
             var watch = Stopwatch.StartNew();
             var (latencies, failed) = await LoadAsync(api.Address, owned, duration, record: true);
+            // Where the time goes: the API's own CPU per command (the rest is PostgreSQL, the client and waiting for a core).
+            var cpuMs = api.CpuTime() - cpu is { } used ? used.TotalMilliseconds / latencies.Count : (double?)null;
             runs.Add((clients, latencies.Count / watch.Elapsed.TotalSeconds, Percentiles.Of([.. latencies.Select(l => l.Ms)]),
-                latencies.GroupBy(l => l.Command).ToDictionary(g => g.Key, g => Percentiles.Of([.. g.Select(l => l.Ms)])), latencies.Count, failed));
+                latencies.GroupBy(l => l.Command).ToDictionary(g => g.Key, g => Percentiles.Of([.. g.Select(l => l.Ms)])), latencies.Count, failed, cpuMs));
         }
         var peak = api.Memory().Peak;
         await api.DisposeAsync();
 
         var results = new List<CommandRun>();
         foreach (var run in runs)
-            results.Add(new(run.Clients, run.PerSecond, run.Latency, run.ByCommand, run.Commands, run.Failed, await RawAsync(store, run.Clients, warmUp, duration)));
+            results.Add(new(run.Clients, run.PerSecond, run.Latency, run.ByCommand, run.Commands, run.Failed, run.CpuMs, await RawAsync(store, run.Clients, warmUp, duration)));
         return new HttpCommandsResult(results, idle, peak);
     }
 
@@ -103,8 +106,10 @@ public static class HttpCommands
         var perClient = await Task.WhenAll(schools.Select(school => Task.Run(() => ClientAsync(address, school, until))));
         var latencies = perClient.SelectMany(c => c.Latencies).ToList();
         var failed = perClient.Sum(c => c.Failed);
-        if (record && failed > 0)
-            Console.WriteLine($"  {failed} command(s) failed, e.g. {perClient.Select(c => c.FirstFailure).First(f => f is not null)}");
+        var example = perClient.Select(c => c.FirstFailure).FirstOrDefault(f => f is not null);
+        // Nothing succeeded: a figure would be meaningless (and the warm-up would never end).
+        if (latencies.Count == 0) throw new InvalidOperationException($"No command succeeded in {duration.TotalSeconds:0} s; {failed} failed, e.g. {example}");
+        if (record && failed > 0) Console.WriteLine($"  {failed} command(s) failed, e.g. {example}");
         return (latencies, failed);
     }
 

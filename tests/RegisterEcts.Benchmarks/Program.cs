@@ -98,7 +98,7 @@ foreach (var run in commands.Runs)
 {
     var clients = $"{run.Clients} client{(run.Clients == 1 ? "" : "s")}";
     Console.WriteLine($"commands {clients}: {run.CommandsPerSecond:0} commands/s ({run.Commands:N0}, {run.Failed} failed), {run.Latency} | raw insert: {run.RawTransactionsPerSecond:0} tx/s | ratio {run.Ratio:0.00}");
-    Console.WriteLine($"  by command: {string.Join(" | ", run.ByCommand.Select(c => $"{c.Key} {c.Value}"))}");
+    Console.WriteLine($"  by command: {string.Join(" | ", run.ByCommand.Select(c => $"{c.Key} {c.Value}"))}; API CPU {run.ApiCpuMsPerCommand:0.0} ms per command");
     table.Add(new($"HTTP commands, all inline projections, {clients} ({run.Latency})", $"{run.CommandsPerSecond:N0} commands/s",
         $"{run.RawTransactionsPerSecond:N0} tx/s (raw insert {run.Clients} connection{(run.Clients == 1 ? "" : "s")})", $"{run.Ratio:0.00}",
         run.Clients == 8 ? Target.AtLeast(run.CommandsPerSecond, 5_000, "", "commands/s") : ""));
