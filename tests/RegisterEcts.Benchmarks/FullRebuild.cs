@@ -17,9 +17,8 @@ namespace RegisterEcts.Benchmarks;
 public static class FullRebuild
 {
     public static async Task<(double Ours, double Raw, long Events, TimeSpan Paused, Percentiles Timeline, Percentiles State)> RunAsync(
-        string connectionString, int teachers, string repository, int supportSamples)
+        string connectionString, string schema, int teachers, string repository, int supportSamples)
     {
-        const string schema = "bench_careers";
         await using (var admin = new NpgsqlConnection(connectionString))
         {
             await admin.OpenAsync();

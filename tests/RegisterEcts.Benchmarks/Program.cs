@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using RegisterEcts.Benchmarks;
@@ -6,13 +7,26 @@ using RegisterEcts.EventStore;
 
 // Figures, not pass/fail: every workload runs beside a raw PostgreSQL baseline on the same server, in
 // the same run, so the ratios mean something on any machine.
+//   --quick               smaller sizes, under 3 minutes
+//   --max-teachers N      skip the GET participants sizes above N (1M teachers needs a big machine and time);
+//                         below the smallest size, measure at N; 0 skips the reads
+//   --schema-prefix P     schemas P, P_careers, P_http, P_lp_<size> (default "bench"), to share one PostgreSQL
+//   --http-only           only the workloads through the API process
+//   --api-dll PATH        the API's Release build (default: src/RegisterEcts.Api/bin/Release/net10.0)
 var quick = args.Contains("--quick");
+var httpOnly = args.Contains("--http-only");
 var connectionString = Environment.GetEnvironmentVariable("ConnectionStrings__RegisterEcts")
     ?? throw new InvalidOperationException("ConnectionStrings__RegisterEcts is not set; run build/bench.sh.");
 var streams = quick ? 1_000 : 10_000;
 var runs = 3;
+var schema = Option("--schema-prefix") ?? "bench";
+var maxTeachers = Option("--max-teachers") is { } max ? int.Parse(max, CultureInfo.InvariantCulture) : int.MaxValue;
+var teacherSizes = (quick ? new[] { 2_000, 10_000 } : [100_000, 1_000_000]).Where(n => n <= maxTeachers).DefaultIfEmpty(maxTeachers).Where(n => n > 0).ToArray();
+// The command path seeds ~30 careers/s; until the bulk load replaces it (ParticipantReads.SeedCareersAsync), it is capped.
+var commandPathCap = quick ? 200 : 1_000;
+var apiDll = Option("--api-dll") ?? ApiProcess.DefaultDll(Repository());
+var started = Stopwatch.StartNew();
 
-const string schema = "bench";
 await using (var admin = new NpgsqlConnection(connectionString))
 {
     await admin.OpenAsync();
@@ -29,54 +43,121 @@ await store.MigrateAsync();
 var machine = await Machine.DescribeAsync(store);
 Console.WriteLine($"# RegisterEcts benchmarks ({(quick ? "quick" : "full")})");
 Console.WriteLine($"machine: {machine}");
-Console.WriteLine($"W1: {streams:N0} streams x 10 events, 1 event per transaction, one inline projection; median of {runs} runs");
+if (!httpOnly) Console.WriteLine($"W1: {streams:N0} streams x 10 events, 1 event per transaction, one inline projection; median of {runs} runs");
 Console.WriteLine();
 
+var table = new List<Row>();
 var results = new List<Comparison>();
-foreach (var writers in new[] { 1, 8 })
+Percentiles? fold = null, row = null;
+(double Ours, double Raw, long Events, TimeSpan Paused, Percentiles Timeline, Percentiles State)? full = null;
+if (!httpOnly)
 {
-    var ours = await Median(runs, () => W1Append.RunAsync(store, streams, writers));
-    var raw = await Median(runs, () => W1Append.RunRawAsync(store, streams, writers));
-    var comparison = new Comparison($"append {writers} writer{(writers == 1 ? "" : "s")}", "events/s", ours, $"raw insert {writers} writer{(writers == 1 ? "" : "s")}", "tx/s", raw);
-    results.Add(comparison);
-    Console.WriteLine(comparison);
+    foreach (var writers in new[] { 1, 8 })
+    {
+        var ours = await Median(runs, () => W1Append.RunAsync(store, streams, writers));
+        var raw = await Median(runs, () => W1Append.RunRawAsync(store, streams, writers));
+        var comparison = new Comparison($"append {writers} writer{(writers == 1 ? "" : "s")}", "events/s", ours, $"raw insert {writers} writer{(writers == 1 ? "" : "s")}", "tx/s", raw);
+        results.Add(comparison);
+        Console.WriteLine(comparison);
+        table.Add(Row.Of(comparison, writers == 8 ? Target.Ratio(comparison.Ratio, 0.50) : ""));
+    }
+
+    // W2 and W3 run on the W1 data set, appended once more by 8 writers (the raw runs emptied it).
+    await W1Append.RunAsync(store, streams, 8);
+    var (rebuild, copy) = await W2W3.RebuildAsync(store, options.InlineProjections[0]);
+    var w2 = new Comparison("W2 rebuild (warm)", "events/s", rebuild, "raw binary COPY", "rows/s", copy);
+    results.Add(w2);
+    Console.WriteLine(w2);
+    table.Add(Row.Of(w2, Target.Ratio(w2.Ratio, 0.40)));
+    (fold, row) = await W2W3.ReadAsync(store, quick ? 2_000 : 10_000);
+    Console.WriteLine($"W3 read: fold a 10-event stream {fold} | load its projected row {row}");
+    table.Add(new("W3 read: fold a 10-event stream", fold.ToString(), "", "", Target.AtMost(fold.P99, 0.2, "p99", "ms")));
+    table.Add(new("W3 read: load the projected row", row.ToString(), "", "", Target.AtMost(row.P99, 0.1, "p99", "ms")));
+
+    // Full rebuild of every inline projection of the real domain, over careers made by the real commands.
+    var careerTeachers = quick ? 300 : 3_000;
+    var fullRun = await FullRebuild.RunAsync(connectionString, $"{schema}_careers", careerTeachers, Repository(), quick ? 500 : 2_000);
+    full = fullRun;
+    var w4 = new Comparison($"full rebuild, all inline projections ({fullRun.Events:N0} events)", "events/s", fullRun.Ours, "raw binary COPY", "rows/s", fullRun.Raw);
+    results.Add(w4);
+    Console.WriteLine(w4);
+    Console.WriteLine($"blue/green rebuild of the same: appends paused {fullRun.Paused.TotalMilliseconds:N0} ms at the switch");
+    Console.WriteLine($"support reads, a teacher with 50 events: timeline {fullRun.Timeline} | state as of a date as known at a time {fullRun.State}");
+    table.Add(Row.Of(w4, Target.AtLeast(fullRun.Ours, 50_000, "", "events/s")));
+    table.Add(new("blue/green switch: appends paused", $"{fullRun.Paused.TotalMilliseconds:N0} ms", "", "", Target.AtMost(fullRun.Paused.TotalMilliseconds, 1_000, "", "ms")));
+    table.Add(new("support: timeline of a teacher with 50 events", fullRun.Timeline.ToString(), "", "", Target.AtMost(fullRun.Timeline.P99, 10, "p99", "ms")));
+    table.Add(new("support: state as of a date, as known at a time (replay)", fullRun.State.ToString(), "", "", Target.AtMost(fullRun.State.P99, 10, "p99", "ms")));
 }
 
-// W2 and W3 run on the W1 data set, appended once more by 8 writers (the raw runs emptied it).
-await W1Append.RunAsync(store, streams, 8);
-var (rebuild, copy) = await W2W3.RebuildAsync(store, options.InlineProjections[0]);
-var w2 = new Comparison("W2 rebuild (warm)", "events/s", rebuild, "raw binary COPY", "rows/s", copy);
-results.Add(w2);
-Console.WriteLine(w2);
-var (fold, row) = await W2W3.ReadAsync(store, quick ? 2_000 : 10_000);
-Console.WriteLine($"W3 read: fold a 10-event stream {fold} | load its projected row {row}");
+// Through HTTP: the API as its own process (Release build), commands and the lead providers' reads.
+var warmUp = TimeSpan.FromSeconds(quick ? 1 : 5);
+var duration = TimeSpan.FromSeconds(quick ? 5 : 30);
+Console.WriteLine($"commands through HTTP: {warmUp.TotalSeconds:0} s warm-up, {duration.TotalSeconds:0} s timed per concurrency; cycle: register ECT, change email, register mentor, assign mentor");
+var commands = await HttpCommands.RunAsync(connectionString, $"{schema}_http", Repository(), apiDll, [1, 8], warmUp, duration);
+foreach (var run in commands.Runs)
+{
+    var clients = $"{run.Clients} client{(run.Clients == 1 ? "" : "s")}";
+    Console.WriteLine($"commands {clients}: {run.CommandsPerSecond:0} commands/s ({run.Commands:N0}, {run.Failed} failed), {run.Latency} | raw insert: {run.RawTransactionsPerSecond:0} tx/s | ratio {run.Ratio:0.00}");
+    Console.WriteLine($"  by command: {string.Join(" | ", run.ByCommand.Select(c => $"{c.Key} {c.Value}"))}; API CPU {run.ApiCpuMsPerCommand:0.0} ms per command");
+    table.Add(new($"HTTP commands, all inline projections, {clients} ({run.Latency})", $"{run.CommandsPerSecond:N0} commands/s",
+        $"{run.RawTransactionsPerSecond:N0} tx/s (raw insert {run.Clients} connection{(run.Clients == 1 ? "" : "s")})", $"{run.Ratio:0.00}",
+        run.Clients == 8 ? Target.AtLeast(run.CommandsPerSecond, 5_000, "", "commands/s") : ""));
+}
+Console.WriteLine($"API process memory: idle {commands.IdleRssMiB:N0} MiB RSS, peak {commands.PeakRssMiB:N0} MiB (VmHWM) under the commands load");
+table.Add(new("API process peak RSS under the commands load (VmHWM)", $"{commands.PeakRssMiB:N0} MiB (idle {commands.IdleRssMiB:N0} MiB)", "", "",
+    commands.PeakRssMiB is { } peak ? Target.AtMost(peak, 400, "", "MiB") : "not measured (no /proc)"));
 
-// Full rebuild of every inline projection of the real domain, over careers made by the real commands.
-var careerTeachers = quick ? 300 : 3_000;
-var full = await FullRebuild.RunAsync(connectionString, careerTeachers, Repository(), quick ? 500 : 2_000);
-var w4 = new Comparison($"full rebuild, all inline projections ({full.Events:N0} events)", "events/s", full.Ours, "raw binary COPY", "rows/s", full.Raw);
-results.Add(w4);
-Console.WriteLine(w4);
-Console.WriteLine($"blue/green rebuild of the same: appends paused {full.Paused.TotalMilliseconds:N0} ms at the switch");
-Console.WriteLine($"support reads, a teacher with 50 events: timeline {full.Timeline} | state as of a date as known at a time {full.State}");
+var reads = new List<ParticipantReadsResult>();
+foreach (var teachers in teacherSizes)
+{
+    Console.WriteLine($"GET /api/v3/participants at {teachers:N0} teachers{(teachers > commandPathCap ? $" (seeding capped at {commandPathCap:N0} on the command path)" : "")}:");
+    var result = await ParticipantReads.RunAsync(connectionString, $"{schema}_lp_{teachers}", Repository(), apiDll, teachers, quick ? 100 : 500, commandPathCap);
+    reads.Add(result);
+    var size = result.Teachers == result.TeachersAsked ? $"{result.Teachers:N0} teachers" : $"{result.Teachers:N0} teachers (of {result.TeachersAsked:N0} asked)";
+    Console.WriteLine($"  {size}; the busiest provider has {result.ProviderDocuments:N0} participants, {result.RecentDocuments:N0} updated since {result.Since}; API peak {result.PeakRssMiB:N0} MiB");
+    foreach (var c in result.Cases)
+    {
+        Console.WriteLine($"  {c.Name}: {c.Latency}");
+        // DESIGN §8: page of 100 with filter[updated_since] at 1M teachers, p99 ≤ 20 ms.
+        var target = c.UpdatedSince && result.Teachers >= 1_000_000 ? Target.AtMost(c.Latency.P99, 20, "p99", "ms") : c.UpdatedSince ? "p99 ≤ 20 ms at 1M teachers" : "";
+        table.Add(new($"GET participants, {size}, {result.ProviderDocuments:N0} of one provider: {c.Name}", c.Latency.ToString(), "", "", target));
+    }
+}
 
 Console.WriteLine();
-Console.WriteLine("| workload | ours | raw PostgreSQL | ratio |");
-Console.WriteLine("|---|---|---|---|");
-foreach (var c in results)
-    Console.WriteLine($"| {c.Ours} | {c.OursValue:N0} {c.OursUnit} | {c.RawValue:N0} {c.RawUnit} ({c.Raw}) | {c.Ratio:0.00} |");
-Console.WriteLine($"| W3 read: fold a 10-event stream | {fold} | | |");
-Console.WriteLine($"| W3 read: load the projected row | {row} | | |");
-Console.WriteLine($"| blue/green switch: appends paused | {full.Paused.TotalMilliseconds:N0} ms | | |");
-Console.WriteLine($"| support: timeline of a teacher with 50 events | {full.Timeline} | | |");
-Console.WriteLine($"| support: state as of a date, as known at a time (replay) | {full.State} | | |");
+Console.WriteLine($"machine: {machine}");
+Console.WriteLine();
+Console.WriteLine("| workload | ours | raw PostgreSQL | ratio | target (DESIGN §8) |");
+Console.WriteLine("|---|---|---|---|---|");
+foreach (var line in table) Console.WriteLine($"| {line.Workload} | {line.Ours} | {line.Raw} | {line.Ratio} | {line.Target} |");
 
 Directory.CreateDirectory("BenchmarkResults");
 var file = Path.Combine("BenchmarkResults", $"bench-{DateTime.UtcNow:yyyyMMddTHHmmss}.json");
-await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { machine, quick, streams, runs, results, w3 = new { fold, row }, blue_green_paused_ms = full.Paused.TotalMilliseconds, support = new { timeline = full.Timeline, state = full.State } }, new JsonSerializerOptions { WriteIndented = true }));
+await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+{
+    machine, quick, streams, runs, results,
+    w3 = fold is null ? null : new { fold, row },
+    blue_green_paused_ms = full?.Paused.TotalMilliseconds,
+    support = full is { } f ? new { timeline = f.Timeline, state = f.State } : null,
+    http_commands = new
+    {
+        mix = "register ECT (provider-led), change its email, register a mentor, assign the mentor; one school and token per client",
+        warm_up_s = warmUp.TotalSeconds, timed_s = duration.TotalSeconds,
+        runs = commands.Runs, api_idle_rss_mib = commands.IdleRssMiB, api_peak_rss_mib = commands.PeakRssMiB,
+    },
+    participants = reads,
+    table,
+    seconds = started.Elapsed.TotalSeconds,
+}, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine();
-Console.WriteLine($"written: {Path.GetFullPath(file)}");
+Console.WriteLine($"written: {Path.GetFullPath(file)} ({started.Elapsed.TotalSeconds:N0} s)");
 return 0;
+
+string? Option(string name)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+}
 
 static string Repository()
 {
@@ -98,6 +179,26 @@ public sealed record Comparison(string Ours, string OursUnit, double OursValue, 
     public double Ratio => OursValue / RawValue;
 
     public override string ToString() => $"{Ours}: {OursValue:0} {OursUnit} | {Raw}: {RawValue:0} {RawUnit} | ratio {Ratio:0.00}";
+}
+
+/// <summary>One line of the Markdown table, as printed (and kept in the JSON).</summary>
+public sealed record Row(string Workload, string Ours, string Raw, string Ratio, string Target)
+{
+    public static Row Of(Comparison c, string target) =>
+        new(c.Ours, $"{c.OursValue:N0} {c.OursUnit}", $"{c.RawValue:N0} {c.RawUnit} ({c.Raw})", $"{c.Ratio:0.00}", target);
+}
+
+/// <summary>DESIGN §8's targets, said with the verdict of this run.</summary>
+internal static class Target
+{
+    public static string Ratio(double ratio, double atLeast) =>
+        $"≥ {atLeast:0.00} of raw: {(ratio >= atLeast ? "met" : "**not met**")}";
+
+    public static string AtLeast(double value, double atLeast, string what, string unit) =>
+        $"{what}{(what.Length > 0 ? " " : "")}≥ {atLeast:N0} {unit}: {(value >= atLeast ? "met" : "**not met**")}";
+
+    public static string AtMost(double value, double atMost, string what, string unit) =>
+        $"{what}{(what.Length > 0 ? " " : "")}≤ {atMost.ToString("0.###", CultureInfo.InvariantCulture)} {unit}: {(value <= atMost ? "met" : "**not met**")}";
 }
 
 internal static class Machine
