@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using Npgsql;
 using RegisterEcts.Access;
 using RegisterEcts.EventStore;
 using RegisterEcts.Seeding;
@@ -29,12 +30,23 @@ public static class ParticipantReads
     private const int PerPage = 100;
 
     public static async Task<ParticipantReadsResult> RunAsync(
-        string connectionString, string schema, string repository, string apiDll, int teachers, int samples, int commandPathCap)
+        string connectionString, string schema, string repository, string apiDll, int teachers, int samples, bool reuseSeeded)
     {
-        await using var store = await CareerData.CreateAsync(connectionString, schema, repository, new DateOnly(2021, 6, 1));
+        // Seeding 1M careers takes a while; --reuse-seeded measures on the data set an earlier run (or
+        // `rects seed careers --bulk` into this schema) left, when it holds at least that many teachers.
+        var reused = reuseSeeded && await SeededTeachersAsync(connectionString, schema) >= teachers;
+        await using var store = reused ? RegisterEctsStore.Create(connectionString, schema)
+            : await CareerData.CreateAsync(connectionString, schema, repository, new DateOnly(2021, 6, 1));
         var seeded = Stopwatch.StartNew();
-        var careers = await SeedCareersAsync(store, new EventContext(Actor.System("benchmark")), teachers, commandPathCap);
-        Console.WriteLine($"  seeded {careers.Teachers:N0} careers ({careers.Commands:N0} commands, {careers.Refused:N0} refused) in {seeded.Elapsed.TotalSeconds:N0} s");
+        if (reused)
+        {
+            Console.WriteLine($"  reusing the {teachers:N0} careers seeded in schema {schema}");
+        }
+        else
+        {
+            var careers = await new CareerSeed(store, new EventContext(Actor.System("benchmark"))).BulkLoadAsync(teachers, seed: 1);
+            Console.WriteLine($"  seeded {careers.Teachers:N0} careers in bulk ({careers.Commands:N0} commands, {careers.Refused:N0} refused, {careers.Events:N0} events, read tables rebuilt) in {seeded.Elapsed.TotalSeconds:N0} s");
+        }
         await AnalyzeAsync(store, schema);
 
         var (provider, documents) = await BusiestProviderAsync(store);
@@ -64,18 +76,21 @@ public static class ParticipantReads
         }
         var peak = api.Memory().Peak;
         await api.DisposeAsync();
-        // At 1M teachers the schema takes gigabytes of a server others share; each run makes its own anyway.
-        await CareerData.DropAsync(connectionString, schema);
-        return new ParticipantReadsResult(teachers, careers.Teachers, documents, recent, sinceText, cases, peak);
+        // At 1M teachers the schema takes gigabytes of a server others share; keep it only when asked to reuse it.
+        if (!reuseSeeded) await CareerData.DropAsync(connectionString, schema);
+        return new ParticipantReadsResult(teachers, teachers, documents, recent, sinceText, cases, peak);
     }
 
-    /// <summary>
-    /// The one seeding call site. Today the command path (about 30 careers/s on the 2-core machine), capped at
-    /// <paramref name="commandPathCap"/> careers so a run stays short; the bulk path replaces it:
-    /// <c>return new CareerSeed(store, context).BulkLoadAsync(teachers, seed: 1, progress: null, CancellationToken.None);</c>
-    /// </summary>
-    private static Task<CareerSeedResult> SeedCareersAsync(PostgresEventStore store, EventContext context, int teachers, int commandPathCap) =>
-        new CareerSeed(store, context).RunAsync(Math.Min(teachers, commandPathCap), seed: 1);
+    /// Teachers seeded in the schema (0 when it does not exist).
+    private static async Task<long> SeededTeachersAsync(string connectionString, string schema)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", conn) { Parameters = { new() { Value = $"{schema}.teachers" } } };
+        if (!(bool)(await exists.ExecuteScalarAsync())!) return 0;
+        await using var count = new NpgsqlCommand($"SELECT count(*) FROM {schema}.teacher_trns WHERE trn::bigint BETWEEN 3000000 AND 3999999", conn);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
 
     /// Fresh statistics, as autovacuum would have them on a database that grew over months, not minutes.
     private static async Task AnalyzeAsync(PostgresEventStore store, string schema)

@@ -22,8 +22,7 @@ var runs = 3;
 var schema = Option("--schema-prefix") ?? "bench";
 var maxTeachers = Option("--max-teachers") is { } max ? int.Parse(max, CultureInfo.InvariantCulture) : int.MaxValue;
 var teacherSizes = (quick ? new[] { 2_000, 10_000 } : [100_000, 1_000_000]).Where(n => n <= maxTeachers).DefaultIfEmpty(maxTeachers).Where(n => n > 0).ToArray();
-// The command path seeds ~30 careers/s; until the bulk load replaces it (ParticipantReads.SeedCareersAsync), it is capped.
-var commandPathCap = quick ? 200 : 1_000;
+var reuseSeeded = args.Contains("--reuse-seeded");
 var apiDll = Option("--api-dll") ?? ApiProcess.DefaultDll(Repository());
 var started = Stopwatch.StartNew();
 
@@ -110,8 +109,8 @@ table.Add(new("API process peak RSS under the commands load (VmHWM)", $"{command
 var reads = new List<ParticipantReadsResult>();
 foreach (var teachers in teacherSizes)
 {
-    Console.WriteLine($"GET /api/v3/participants at {teachers:N0} teachers{(teachers > commandPathCap ? $" (seeding capped at {commandPathCap:N0} on the command path)" : "")}:");
-    var result = await ParticipantReads.RunAsync(connectionString, $"{schema}_lp_{teachers}", Repository(), apiDll, teachers, quick ? 100 : 500, commandPathCap);
+    Console.WriteLine($"GET /api/v3/participants at {teachers:N0} teachers:");
+    var result = await ParticipantReads.RunAsync(connectionString, $"{schema}_lp_{teachers}", Repository(), apiDll, teachers, quick ? 100 : 500, reuseSeeded);
     reads.Add(result);
     var size = result.Teachers == result.TeachersAsked ? $"{result.Teachers:N0} teachers" : $"{result.Teachers:N0} teachers (of {result.TeachersAsked:N0} asked)";
     Console.WriteLine($"  {size}; the busiest provider has {result.ProviderDocuments:N0} participants, {result.RecentDocuments:N0} updated since {result.Since}; API peak {result.PeakRssMiB:N0} MiB");
