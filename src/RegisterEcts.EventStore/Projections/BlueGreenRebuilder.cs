@@ -61,12 +61,7 @@ public sealed class BlueGreenRebuilder(PostgresEventStore store, int batchSize =
                 var context = new ProjectionContext(store, sideConn, isRebuild: true, session);
                 var events = page.Select(p => p.Event).ToList();
                 foreach (var projection in projections) await projection.ApplyAsync(events, context, ct);
-                if (context.Commands.Count > 0)
-                {
-                    await using var batch = new NpgsqlBatch(sideConn);
-                    foreach (var command in context.Commands) batch.BatchCommands.Add(command);
-                    await batch.ExecuteNonQueryAsync(ct);
-                }
+                await context.WriteAsync(sideConn, ct);
                 (lastTx, lastSeq) = (page[^1].Tx, page[^1].Event.Sequence);
                 done += page.Count;
             }

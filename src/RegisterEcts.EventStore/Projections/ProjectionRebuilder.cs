@@ -44,27 +44,34 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
         await using (var count = new NpgsqlCommand("SELECT count(*) FROM es_events", conn))
             total = (long)(await count.ExecuteScalarAsync(ct))!;
 
+        // Pages are read and deserialised on a second connection that shares this transaction's snapshot, one
+        // page ahead, so reading the log overlaps with projecting and writing the page before it.
+        string snapshot;
+        await using (var export = new NpgsqlCommand("SELECT pg_export_snapshot()", conn))
+            snapshot = (string)(await export.ExecuteScalarAsync(ct))!;
+        await using var readConn = await store.DataSource.OpenConnectionAsync(ct);
+        await using var readTx = await readConn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await Execute(readConn, $"SET TRANSACTION SNAPSHOT '{snapshot}'", ct);
+
+        Task<IReadOnlyList<(RecordedEvent Event, ulong Tx)>> ReadAfter(ulong tx, long seq) =>
+            // An async projection resumes in the daemon from where the rebuild stops, so the rebuild
+            // replays only settled events, exactly as the daemon would.
+            isAsync ? store.ReadSettledPageAsync(readConn, tx, seq, batchSize, ct) : store.ReadPageAfterAsync(readConn, tx, seq, batchSize, ct);
+
         ulong lastTx = 0;
         long lastSeq = 0, done = 0;
         var session = new Dictionary<Type, object>();
+        var next = ReadAfter(0, 0);
         while (true)
         {
-            // An async projection resumes in the daemon from where the rebuild stops, so the rebuild
-            // replays only settled events, exactly as the daemon would.
-            var page = isAsync
-                ? await store.ReadSettledPageAsync(conn, lastTx, lastSeq, batchSize, ct)
-                : await store.ReadPageAfterAsync(conn, lastTx, lastSeq, batchSize, ct);
+            var page = await next;
             if (page.Count == 0) break;
+            (lastTx, lastSeq) = (page[^1].Tx, page[^1].Event.Sequence);
+            next = page.Count < batchSize ? Task.FromResult<IReadOnlyList<(RecordedEvent, ulong)>>([]) : Task.Run(() => ReadAfter(lastTx, lastSeq), ct);
             var context = new ProjectionContext(store, conn, isRebuild: true, session);
             var events = page.Select(p => p.Event).ToList();
             foreach (var projection in projections) await projection.ApplyAsync(events, context, ct);
-            if (context.Commands.Count > 0)
-            {
-                await using var batch = new NpgsqlBatch(conn);
-                foreach (var command in context.Commands) batch.BatchCommands.Add(command);
-                await batch.ExecuteNonQueryAsync(ct);
-            }
-            (lastTx, lastSeq) = (page[^1].Tx, page[^1].Event.Sequence);
+            await context.WriteAsync(conn, ct);
             done += page.Count;
             progress?.Report(new RebuildProgress(name, done, Math.Max(total, done), done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
         }

@@ -101,6 +101,9 @@ public sealed class LeadProviderParticipantsProjection : IProjection
         internal readonly Dictionary<Guid, HashSet<Guid>> _bySchool = [];
         internal readonly SortedDictionary<DateOnly, HashSet<Guid>> _byNextChange = [];
         private readonly HashSet<(Guid Provider, Guid Teacher)> _dirty = [];
+        // Rebuild only: the rows and mentees' links already in the table, which later pages must replace rather than copy.
+        private readonly HashSet<(Guid Provider, Guid Teacher)> _inTable = [];
+        private readonly HashSet<Guid> _linksWritten = [];
         private readonly DocumentRows _transfers = new("lead_provider_transfers");
         private readonly DocumentRows _unfunded = new("lead_provider_unfunded_mentors");
 
@@ -384,6 +387,20 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                 teacherId, views.Select(v => v.LeadProviderId).ToArray());
         }
 
+        private static readonly (string, NpgsqlDbType)[] ParticipantColumns =
+        [
+            ("lead_provider_id", NpgsqlDbType.Uuid), ("teacher_id", NpgsqlDbType.Uuid), ("document", NpgsqlDbType.Jsonb), ("hash", NpgsqlDbType.Bytea),
+            ("api_updated_at", NpgsqlDbType.TimestampTz), ("created_at", NpgsqlDbType.TimestampTz), ("next_change_on", NpgsqlDbType.Date),
+            ("cohorts", NpgsqlDbType.Array | NpgsqlDbType.Integer), ("training_statuses", NpgsqlDbType.Array | NpgsqlDbType.Text),
+            ("school_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid), ("partnership_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid),
+        ];
+
+        private static readonly (string, NpgsqlDbType)[] LinkColumns =
+        [
+            ("lead_provider_id", NpgsqlDbType.Uuid), ("mentee_id", NpgsqlDbType.Uuid), ("mentor_id", NpgsqlDbType.Uuid),
+            ("mentor_period_id", NpgsqlDbType.Integer), ("started_on", NpgsqlDbType.Date),
+        ];
+
         private static object?[] RowParameters(ParticipantView v, Guid teacherId, DateTimeOffset updatedAt, DateTimeOffset createdAt) =>
         [
             v.LeadProviderId, teacherId, v.Json, v.Hash, updatedAt, createdAt,
@@ -424,11 +441,30 @@ public sealed class LeadProviderParticipantsProjection : IProjection
         {
             _transfers.WriteRebuilt(context);
             _unfunded.WriteRebuilt(context);
-            foreach (var mentee in _dirtyMentees) WriteLinks(context, mentee, LinksOf(mentee));
+            foreach (var mentee in _dirtyMentees)
+            {
+                // Links never written before are copied; a mentee's earlier ones are replaced by the live statements.
+                var links = LinksOf(mentee);
+                if (_linksWritten.Contains(mentee)) WriteLinks(context, mentee, links);
+                else
+                    foreach (var l in links)
+                        context.Copy("lead_provider_mentor_links", LinkColumns).Add(l.LeadProviderId, l.MenteeId, l.MentorId, l.MentorPeriodId, l.StartedOn);
+                if (links.Count > 0) _linksWritten.Add(mentee);
+            }
             _dirtyMentees.Clear();
             foreach (var key in _dirty)
             {
-                if (_rows.TryGetValue(key, out var row))
+                var row = _rows.GetValueOrDefault(key);
+                // A row not in the table yet is copied (the bulk of a rebuild); one written by an earlier page is upserted.
+                if (row is not null && _inTable.Add(key))
+                {
+                    var v = row.View;
+                    context.Copy("lead_provider_participants", ParticipantColumns).Add(
+                        v.LeadProviderId, key.Teacher, v.Json, v.Hash, row.UpdatedAt, row.CreatedAt, v.NextChangeOn, v.Cohorts, v.TrainingStatuses, v.SchoolIds, v.PartnershipIds);
+                    continue;
+                }
+                if (row is null && !_inTable.Remove(key)) continue;
+                if (row is not null)
                     context.Enqueue(
                         """
                         INSERT INTO lead_provider_participants
@@ -501,12 +537,25 @@ internal sealed class DocumentRows(string table)
         }
     }
 
+    private static readonly (string, NpgsqlDbType)[] Columns =
+    [
+        ("lead_provider_id", NpgsqlDbType.Uuid), ("teacher_id", NpgsqlDbType.Uuid), ("document", NpgsqlDbType.Jsonb), ("hash", NpgsqlDbType.Bytea),
+        ("api_updated_at", NpgsqlDbType.TimestampTz), ("created_at", NpgsqlDbType.TimestampTz), ("next_change_on", NpgsqlDbType.Date),
+        ("school_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid),
+    ];
+
+    // The rows already in the table, which later pages must replace rather than copy.
+    private readonly HashSet<(Guid Provider, Guid Teacher)> _inTable = [];
+
     public void WriteRebuilt(ProjectionContext context)
     {
         foreach (var key in _dirty)
         {
-            if (_rows.TryGetValue(key, out var row)) context.Enqueue(Upsert, Parameters(row.View, key.Teacher, row.UpdatedAt, row.CreatedAt, true));
-            else context.Enqueue($"DELETE FROM {table} WHERE lead_provider_id = $1 AND teacher_id = $2", key.Provider, key.Teacher);
+            var row = _rows.GetValueOrDefault(key);
+            if (row is not null && _inTable.Add(key))
+                context.Copy(table, Columns).Add(row.View.LeadProviderId, key.Teacher, row.View.Json, row.View.Hash, row.UpdatedAt, row.CreatedAt, row.View.NextChangeOn, row.View.SchoolIds);
+            else if (row is not null) context.Enqueue(Upsert, Parameters(row.View, key.Teacher, row.UpdatedAt, row.CreatedAt, true));
+            else if (_inTable.Remove(key)) context.Enqueue($"DELETE FROM {table} WHERE lead_provider_id = $1 AND teacher_id = $2", key.Provider, key.Teacher);
         }
         _dirty.Clear();
     }

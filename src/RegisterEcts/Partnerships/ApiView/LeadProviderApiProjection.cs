@@ -28,6 +28,7 @@ public sealed class LeadProviderApiProjection : IProjection
 
     public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
     {
+        var known = context.IsRebuild ? context.Session<KnownSchoolTraining>() : null;
         foreach (var e in events)
         {
             var at = e.RecordedAt;
@@ -80,11 +81,12 @@ public sealed class LeadProviderApiProjection : IProjection
                         INSERT INTO lead_provider_api_contract_periods (year, started_on, finished_on) VALUES ($1, $2, $3)
                         ON CONFLICT (year) DO UPDATE SET started_on = EXCLUDED.started_on, finished_on = EXCLUDED.finished_on
                         """, p.Year, p.StartedOn, p.FinishedOn);
+                    if (known is not null) known.ContractPeriods[p.Year] = (p.StartedOn, p.FinishedOn);
                     break;
                 case TrainingPeriodStarted t:
                     if (t.ProviderLed?.PartnershipId is { } partnershipId)
                         InsertTraining(context, t.TeacherId, t.TrainingPeriodId, partnershipId, t.StartedOn, t.FinishedOn);
-                    RecordSchoolTraining(context, t, at);
+                    if (known is null || known.Add(t)) RecordSchoolTraining(context, t, at);
                     break;
                 case TrainingPeriodFinished f:
                     context.Enqueue("UPDATE lead_provider_partnership_training SET finished_on = $3 WHERE teacher_id = $1 AND training_period_id = $2",
@@ -165,6 +167,32 @@ public sealed class LeadProviderApiProjection : IProjection
             """,
             t.SchoolId, t.Role == TeacherRole.Ect ? "ect" : "mentor", t.Programme == TrainingProgramme.ProviderLed ? "provider_led" : "school_led",
             t.ProviderLed?.LeadProviderId ?? Guid.Empty, (object?)t.ProviderLed?.ContractPeriodYear, t.StartedOn, at);
+
+    /// <summary>
+    /// Rebuild only: the lead_provider_school_training rows written so far (the table only ever gains rows, and
+    /// only through <see cref="RecordSchoolTraining"/>), so the statement is sent only for a kind of training the
+    /// school has not had — the others would insert nothing and move nothing.
+    /// </summary>
+    private sealed class KnownSchoolTraining
+    {
+        private readonly HashSet<(Guid School, bool Ect, bool ProviderLed, Guid LeadProvider, int Year)> _rows = [];
+        public Dictionary<int, (DateOnly StartedOn, DateOnly FinishedOn)> ContractPeriods { get; } = [];
+
+        /// <summary>False when the row is known to be there already; true when the statement must run.</summary>
+        public bool Add(TrainingPeriodStarted t)
+        {
+            int year;
+            if (t.ProviderLed?.ContractPeriodYear is { } given) year = given;
+            else
+            {
+                var containing = ContractPeriods.Where(c => c.Value.StartedOn <= t.StartedOn && t.StartedOn <= c.Value.FinishedOn).Take(2).ToList();
+                // Several periods containing the day would make the statement's subquery fail: let it.
+                if (containing.Count > 1) return true;
+                year = containing.Count == 1 ? containing[0].Key : 0;
+            }
+            return _rows.Add((t.SchoolId, t.Role == TeacherRole.Ect, t.Programme == TrainingProgramme.ProviderLed, t.ProviderLed?.LeadProviderId ?? Guid.Empty, year));
+        }
+    }
 
     private static void FinishTrainingBy(ProjectionContext context, Guid teacherId, int trainingPeriodId, DateOnly on) =>
         context.Enqueue(

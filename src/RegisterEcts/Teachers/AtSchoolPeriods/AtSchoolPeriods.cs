@@ -19,8 +19,10 @@ public sealed class AtSchoolPeriodsProjection : IProjection
 
     public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
     {
+        var rebuilt = context.IsRebuild ? context.Session<RebuildRows>() : null;
         foreach (var e in events)
         {
+            if (rebuilt is not null && rebuilt.Apply(e.Data, context)) continue;
             switch (e.Data)
             {
                 case TeacherRegisteredAsEct r:
@@ -101,7 +103,170 @@ public sealed class AtSchoolPeriodsProjection : IProjection
                     break;
             }
         }
+        rebuilt?.CopyAll(context);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Rebuild only: the rows a page creates are kept in memory, changed there by the page's later events, and
+    /// copied once at the end of the page, instead of an INSERT and several UPDATEs each. Anything this cannot
+    /// follow exactly (a row from an earlier page, a change to every row of a teacher, a range PostgreSQL would
+    /// refuse) sends the teacher's rows to the copy as they stand and the teacher's later events in the page
+    /// through the same SQL as a live append: the copies run before the page's statements, so the order holds.
+    /// </summary>
+    private sealed class RebuildRows
+    {
+        private sealed class Row
+        {
+            public required Guid TeacherId;
+            public required int PeriodId;
+            public required Guid SchoolId;
+            public required DateOnly From;
+            public DateOnly? Until; // exclusive, as PostgreSQL stores a '[]' date range; null when open
+            public string? Email;
+            public string? WorkingPattern;
+            public Guid? AppropriateBodyId;
+            public string? TrainingProgramme;
+            public Guid? LeadProviderId;
+            public Guid? MentorId;
+
+            public NpgsqlTypes.NpgsqlRange<DateOnly> Dates => Until is { } until
+                ? new(From, true, until, false)
+                : new(From, true, false, default, false, true);
+        }
+
+        private static readonly (string, NpgsqlTypes.NpgsqlDbType)[] EctColumns =
+        [
+            ("teacher_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("period_id", NpgsqlTypes.NpgsqlDbType.Integer), ("school_id", NpgsqlTypes.NpgsqlDbType.Uuid),
+            ("dates", NpgsqlTypes.NpgsqlDbType.DateRange), ("email", NpgsqlTypes.NpgsqlDbType.Text), ("working_pattern", NpgsqlTypes.NpgsqlDbType.Text),
+            ("appropriate_body_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("training_programme", NpgsqlTypes.NpgsqlDbType.Text),
+            ("lead_provider_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("mentor_id", NpgsqlTypes.NpgsqlDbType.Uuid),
+        ];
+
+        private static readonly (string, NpgsqlTypes.NpgsqlDbType)[] MentorColumns =
+        [
+            ("teacher_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("period_id", NpgsqlTypes.NpgsqlDbType.Integer), ("school_id", NpgsqlTypes.NpgsqlDbType.Uuid),
+            ("dates", NpgsqlTypes.NpgsqlDbType.DateRange), ("email", NpgsqlTypes.NpgsqlDbType.Text), ("lead_provider_id", NpgsqlTypes.NpgsqlDbType.Uuid),
+        ];
+
+        private readonly Dictionary<(Guid, int), Row> _ect = [];
+        private readonly Dictionary<(Guid, int), Row> _mentor = [];
+        // Teachers whose remaining events in this page go through SQL.
+        private readonly HashSet<Guid> _bySql = [];
+
+        /// <summary>True when the event was applied in memory; false when the caller must run its SQL.</summary>
+        public bool Apply(object data, ProjectionContext context)
+        {
+            switch (data)
+            {
+                case TeacherRegisteredAsEct r:
+                    return Add(context, _ect, new Row
+                    {
+                        TeacherId = r.TeacherId, PeriodId = r.EctPeriodId, SchoolId = r.SchoolId, From = r.StartedOn, Email = r.Email,
+                        WorkingPattern = Snake(r.WorkingPattern), AppropriateBodyId = r.AppropriateBodyId,
+                    });
+                case TeacherRegisteredAsMentor r:
+                    return Add(context, _mentor, new Row { TeacherId = r.TeacherId, PeriodId = r.MentorPeriodId, SchoolId = r.SchoolId, From = r.StartedOn, Email = r.Email });
+                case TeacherLeftSchoolAsEct l:
+                    return Change(context, _ect, l.TeacherId, l.EctPeriodId, row => Finish(row, l.FinishedOn));
+                case TeacherLeftSchoolAsMentor l:
+                    return Change(context, _mentor, l.TeacherId, l.MentorPeriodId, row => Finish(row, l.FinishedOn));
+                case LeavingDateCorrected c:
+                    return Change(context, c.Role == TeacherRole.Ect ? _ect : _mentor, c.TeacherId, c.AtSchoolPeriodId, row => Finish(row, c.ToFinishedOn));
+                case EctAtSchoolPeriodRemoved r:
+                    return Change(context, _ect, r.TeacherId, r.EctPeriodId, _ => _ect.Remove((r.TeacherId, r.EctPeriodId)));
+                case MentorAtSchoolPeriodRemoved r:
+                    return Change(context, _mentor, r.TeacherId, r.MentorPeriodId, _ => _mentor.Remove((r.TeacherId, r.MentorPeriodId)));
+                case EctAtSchoolPeriodMovedSchool m:
+                    return Change(context, _ect, m.TeacherId, m.EctPeriodId, row => { row.SchoolId = m.ToSchoolId; return true; });
+                case MentorAtSchoolPeriodMovedSchool m:
+                    return Change(context, _mentor, m.TeacherId, m.MentorPeriodId, row => { row.SchoolId = m.ToSchoolId; return true; });
+                case MentorAtSchoolPeriodsMerged m:
+                    if (!_bySql.Contains(m.TeacherId) && !_mentor.ContainsKey((m.TeacherId, m.MentorPeriodId))) return ToSql(context, m.TeacherId);
+                    return Change(context, _mentor, m.TeacherId, m.IntoMentorPeriodId, row =>
+                    {
+                        if (m.FinishedOn < m.StartedOn) return false;
+                        _mentor.Remove((m.TeacherId, m.MentorPeriodId));
+                        (row.From, row.Until) = (m.StartedOn, m.FinishedOn?.AddDays(1));
+                        return true;
+                    });
+                case EctStartDateCorrected c:
+                    return Change(context, _ect, c.TeacherId, c.EctPeriodId, row =>
+                    {
+                        if (row.Until is { } until && c.ToStartedOn >= until) return false;
+                        row.From = c.ToStartedOn;
+                        return true;
+                    });
+                case TrainingPeriodStarted { Role: TeacherRole.Ect } t:
+                    return Change(context, _ect, t.TeacherId, t.AtSchoolPeriodId, row =>
+                    {
+                        (row.TrainingProgramme, row.LeadProviderId) = (Snake(t.Programme), t.ProviderLed?.LeadProviderId);
+                        return true;
+                    });
+                case TrainingPeriodStarted t:
+                    return Change(context, _mentor, t.TeacherId, t.AtSchoolPeriodId, row => { row.LeadProviderId = t.ProviderLed?.LeadProviderId; return true; });
+                case TeacherEmailChanged c:
+                    return Change(context, c.Role == TeacherRole.Ect ? _ect : _mentor, c.TeacherId, c.AtSchoolPeriodId, row => { row.Email = c.Email; return true; });
+                case EctWorkingPatternChanged w:
+                    return Change(context, _ect, w.TeacherId, w.EctPeriodId, row => { row.WorkingPattern = Snake(w.WorkingPattern); return true; });
+                case MentorshipStarted m:
+                    return Change(context, _ect, m.TeacherId, m.EctPeriodId, row => { row.MentorId = m.MentorId; return true; });
+                case TeacherPersonalDataErased x:
+                    return ToSql(context, x.TeacherId);
+                case TeacherHistoryMoved m:
+                    return ToSql(context, m.TeacherId);
+                case TeacherHistoryMerged h:
+                    return ToSql(context, h.TeacherId);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool Finish(Row row, DateOnly finishedOn)
+        {
+            if (finishedOn < row.From) return false;
+            row.Until = finishedOn.AddDays(1);
+            return true;
+        }
+
+        private bool Add(ProjectionContext context, Dictionary<(Guid, int), Row> rows, Row row)
+        {
+            if (_bySql.Contains(row.TeacherId) || rows.ContainsKey((row.TeacherId, row.PeriodId))) return ToSql(context, row.TeacherId);
+            rows[(row.TeacherId, row.PeriodId)] = row;
+            return true;
+        }
+
+        private bool Change(ProjectionContext context, Dictionary<(Guid, int), Row> rows, Guid teacherId, int periodId, Func<Row, bool> change)
+        {
+            if (_bySql.Contains(teacherId)) return false;
+            return rows.TryGetValue((teacherId, periodId), out var row) && change(row) || ToSql(context, teacherId);
+        }
+
+        /// <summary>Copies the teacher's rows as they stand; its later events in this page run as SQL. Always false.</summary>
+        private bool ToSql(ProjectionContext context, Guid teacherId)
+        {
+            if (!_bySql.Add(teacherId)) return false;
+            foreach (var key in _ect.Keys.Where(k => k.Item1 == teacherId).ToList()) { CopyEct(context, _ect[key]); _ect.Remove(key); }
+            foreach (var key in _mentor.Keys.Where(k => k.Item1 == teacherId).ToList()) { CopyMentor(context, _mentor[key]); _mentor.Remove(key); }
+            return false;
+        }
+
+        private static void CopyEct(ProjectionContext context, Row r) =>
+            context.Copy("ect_at_school_periods", EctColumns).Add(
+                r.TeacherId, r.PeriodId, r.SchoolId, r.Dates, r.Email, r.WorkingPattern, r.AppropriateBodyId, r.TrainingProgramme, r.LeadProviderId, r.MentorId);
+
+        private static void CopyMentor(ProjectionContext context, Row r) =>
+            context.Copy("mentor_at_school_periods", MentorColumns).Add(r.TeacherId, r.PeriodId, r.SchoolId, r.Dates, r.Email, r.LeadProviderId);
+
+        /// <summary>The end of the page: every row still in memory goes to the copy; rows of the next pages are in the table by then.</summary>
+        public void CopyAll(ProjectionContext context)
+        {
+            foreach (var row in _ect.Values) CopyEct(context, row);
+            foreach (var row in _mentor.Values) CopyMentor(context, row);
+            _ect.Clear();
+            _mentor.Clear();
+            _bySql.Clear();
+        }
     }
 
     // Each row carries what the latest training in the period says, and its latest mentor, as the events would have left it.
