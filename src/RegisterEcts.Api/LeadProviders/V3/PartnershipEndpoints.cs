@@ -24,7 +24,8 @@ internal static class PartnershipEndpoints
 
     private static readonly Dictionary<string, string> SortColumns = new() { ["created_at"] = "p.created_at", ["updated_at"] = "p.api_updated_at" };
 
-    private const string Columns = "p.partnership_id, p.document::text, p.api_updated_at";
+    // jsonb, not ::text: the cast would run for every row sorted or skipped, not only those sent.
+    private const string Columns = "p.partnership_id, p.document, p.api_updated_at";
     private const string From = "lead_provider_partnerships p";
 
     // The reference service's words (rect-api-v3 §4.7), by attribute.

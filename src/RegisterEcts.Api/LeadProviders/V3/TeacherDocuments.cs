@@ -14,7 +14,9 @@ internal sealed class TeacherDocuments(string table, string type, Func<string, D
 
     public async Task<IResult> ListAsync(HttpContext http, PostgresEventStore store, CancellationToken ct, Action<V3Query>? filters = null)
     {
-        var query = new V3Query("d.teacher_id, d.document::text, d.api_updated_at", $"{table} d", "d.teacher_id", SortColumns);
+        // The document leaves as jsonb (Npgsql reads it as text): a ::text cast here runs for every row the sort or
+        // OFFSET passes over, not only the page sent (thousands of documents for a filtered first page).
+        var query = new V3Query("d.teacher_id, d.document, d.api_updated_at", $"{table} d", "d.teacher_id", SortColumns);
         var list = V3ListRequest.Parse(http.Request, query.Sortable);
         query.Where($"d.lead_provider_id = {query.Param(V3.LeadProviderOf(http))}");
         filters?.Invoke(query);
