@@ -273,7 +273,7 @@ public sealed class CareerSeed(PostgresEventStore store, EventContext context)
             var completion = MentorCompletion.OnSubmitted(teacher, (DeclarationSubmitted)events[0], DateOnly.FromDateTime(now.UtcDateTime));
             List<StreamAppend> appends = [new(declarationId, Declaration.StreamType, ExpectedVersion.NoStream, events)];
             if (completion.Count > 0) appends.Add(new(teacherId, Teacher.StreamType, ExpectedVersion.Exactly(version), completion));
-            (_streams as BulkCareerStreams)?.Create(declarationId, typeof(Declaration));
+            _streams.Create(declarationId, typeof(Declaration));
             await _streams.AppendAsync(appends, ct);
             (_teacherDeclarations.TryGetValue(teacherId, out var mine) ? mine : _teacherDeclarations[teacherId] = []).Add(declarationId);
             if (events.OfType<DeclarationEligible>().FirstOrDefault() is { } eligible)
@@ -376,7 +376,7 @@ public sealed class CareerSeed(PostgresEventStore store, EventContext context)
         try
         {
             var events = CreateSchoolPartnership.Decide(command, SchoolPartnership.Initial, schoolState, existing, _reference);
-            (_streams as BulkCareerStreams)?.Create(command.PartnershipId, typeof(SchoolPartnership));
+            _streams.Create(command.PartnershipId, typeof(SchoolPartnership));
             await _streams.AppendAsync([new(command.PartnershipId, SchoolPartnership.StreamType, ExpectedVersion.NoStream, events)], ct);
             _partnerships[(school.SchoolId, pairing.LeadProviderId, year)] = command.PartnershipId;
             existing.Add(new SchoolPartnership(command.PartnershipId, school.SchoolId, pairing.LeadProviderId, pairing.DeliveryPartnerId, year));
@@ -401,7 +401,7 @@ public sealed class CareerSeed(PostgresEventStore store, EventContext context)
     /// Load → decide → append every stream at the version read, as the API does. A new teacher (fresh) starts empty.
     private async Task<bool> RunAsync(Guid teacherId, Guid? otherId, Func<Teacher, Teacher, IReadOnlyList<StreamEvents>> decide, CancellationToken ct, bool fresh = false)
     {
-        if (fresh) (_streams as BulkCareerStreams)?.Create(teacherId, typeof(Teacher));
+        if (fresh) _streams.Create(teacherId, typeof(Teacher));
         var (teacher, version) = await _streams.LoadAsync<Teacher>(teacherId, ct);
         var (other, otherVersion) = otherId is { } o ? await _streams.LoadAsync<Teacher>(o, ct) : (Teacher.Initial, 0L);
         _commands++;

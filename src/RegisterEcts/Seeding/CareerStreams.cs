@@ -17,6 +17,9 @@ internal interface ICareerStreams
 {
     Task<(T State, long Version)> LoadAsync<T>(Guid id, CancellationToken ct);
 
+    /// A stream the seed is about to start under a new id: the bulk path need not read it first.
+    void Create(Guid id, Type state);
+
     Task AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken ct);
 }
 
@@ -57,6 +60,9 @@ internal sealed class StoreCareerStreams(PostgresEventStore store, EventContext 
         var slice = await store.ReadStreamAsync(id, ct: ct);
         return ((T)CareerStreamTypes.Fold(typeof(T), CareerStreamTypes.Initial(typeof(T)), slice.Events.Select(e => e.Data))!, slice.Version);
     }
+
+    /// The command path reads every stream it loads, new or not, as the API does.
+    public void Create(Guid id, Type state) { }
 
     public Task AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken ct) => store.AppendAsync(appends, context, ct);
 }
