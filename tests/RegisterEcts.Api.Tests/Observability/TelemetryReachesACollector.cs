@@ -29,9 +29,11 @@ public sealed class telemetry_reaches_an_otlp_collector : IAsyncLifetime
         var api = new ExportingApi(_collector.Endpoint);
         await api.InitializeAsync(); // seeds reference data and schools: appends through the store
         var client = api.CreateClient();
-        // Spans are exported in batches every few seconds (and the seeding above queued plenty): keep asking until
-        // a request's span has gone out, then stop the host, which flushes the rest.
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && !_collector.Received("/v1/traces").Contains("Microsoft.AspNetCore");)
+        // Spans are exported in batches every few seconds, and the batch queue drops spans when full: the seeding
+        // above queued plenty, and the listener is process-wide, so it also hears every other test class's hosts
+        // running in parallel. Keep asking until this request's span has gone out, then stop the host, which
+        // flushes the rest (the last metrics among them).
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline && !_collector.Received("/v1/traces").Contains("GET /health/ready");)
         {
             (await client.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
             await Task.Delay(500);
