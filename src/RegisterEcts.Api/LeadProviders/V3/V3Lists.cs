@@ -184,6 +184,7 @@ public sealed class V3Query(string columns, string from, string idColumn, IReadO
     private readonly List<object?> _parameters = [];
     private readonly List<string> _conditions = [];
     private string _from = from;
+    private string? _keysFirstJoin;
 
     public IReadOnlyCollection<string> Sortable => [.. sortColumns.Keys];
 
@@ -207,6 +208,18 @@ public sealed class V3Query(string columns, string from, string idColumn, IReadO
         return this;
     }
 
+    /// <summary>
+    /// Sorts and pages the keys alone, then joins back for the columns of the page's rows only: with indexes
+    /// that cover the keys and filters, the sort and any OFFSET run over index entries, not over every wide
+    /// row they pass. <paramref name="join"/> is "JOIN table alias ON …" in terms of k.v3_key_id (and
+    /// k.v3_key_0…), bringing the alias the columns name back into scope.
+    /// </summary>
+    public V3Query KeysFirst(string join)
+    {
+        _keysFirstJoin = join;
+        return this;
+    }
+
     /// filter[updated_since] on the given column (`>=`).
     public V3Query UpdatedSince(V3ListRequest list, string column) =>
         list.UpdatedSince is { } since ? Where($"{column} >= {Param(since)}") : this;
@@ -219,13 +232,19 @@ public sealed class V3Query(string columns, string from, string idColumn, IReadO
         if (list.Cursor is { } cursor) _conditions.Add(After(keys, sort, cursor, idDescending));
 
         // The sort values and id ride along at the end of each row, for the next cursor.
-        var sql = new StringBuilder($"SELECT {columns}, ")
-            .Append(string.Join(", ", keys.Select((c, i) => $"{c} AS v3_key_{i}"))).Append($", {idColumn} AS v3_key_id FROM {_from}");
+        var order = string.Join(", ", keys.Select((c, i) => $"{c} {(sort[i].Descending ? "DESC" : "ASC")}")) + $", {idColumn} {(idDescending ? "DESC" : "ASC")}";
+        var selectKeys = string.Join(", ", keys.Select((c, i) => $"{c} AS v3_key_{i}")) + $", {idColumn} AS v3_key_id";
+        var sql = new StringBuilder("SELECT ").Append(_keysFirstJoin is null ? $"{columns}, {selectKeys}" : selectKeys).Append($" FROM {_from}");
         if (_conditions.Count > 0) sql.Append(" WHERE ").Append(string.Join(" AND ", _conditions.Select(c => $"({c})")));
-        sql.Append(" ORDER BY ").Append(string.Join(", ", keys.Select((c, i) => $"{c} {(sort[i].Descending ? "DESC" : "ASC")}")))
-            .Append($", {idColumn} {(idDescending ? "DESC" : "ASC")}");
+        sql.Append(" ORDER BY ").Append(order);
         sql.Append(" LIMIT ").Append(Param(list.PerPage));
         if (list.Cursor is null && list.Page > 1) sql.Append(" OFFSET ").Append(Param((long)(list.Page - 1) * list.PerPage));
+        if (_keysFirstJoin is not null)
+        {
+            var keyColumns = string.Join(", ", keys.Select((_, i) => $"k.v3_key_{i}")) + ", k.v3_key_id";
+            var outerOrder = string.Join(", ", keys.Select((_, i) => $"k.v3_key_{i} {(sort[i].Descending ? "DESC" : "ASC")}")) + $", k.v3_key_id {(idDescending ? "DESC" : "ASC")}";
+            sql.Insert(0, $"SELECT {columns}, {keyColumns} FROM (").Append($") k {_keysFirstJoin} ORDER BY {outerOrder}");
+        }
 
         await using var cmd = db.CreateCommand(sql.ToString());
         foreach (var p in _parameters) cmd.Parameters.Add(new NpgsqlParameter { Value = p ?? DBNull.Value });
