@@ -30,7 +30,7 @@ public static class BulkImport
         activity?.SetTag("es.streams", streams.Count);
         await using var conn = await store.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await ExecuteAsync(conn, $"SELECT pg_advisory_xact_lock(hashtext('{SchemaMigrator.QuoteIdent(store.Schema).Replace("'", "''")}'), 1)", ct);
+        await store.HoldAppendGateAsync(conn, ct);
 
         var ids = streams.Select(s => s.StreamId).Distinct().ToArray();
         var stored = new Dictionary<Guid, long>();

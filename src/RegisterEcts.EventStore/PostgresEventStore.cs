@@ -241,6 +241,17 @@ public sealed class PostgresEventStore : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// Closes the append gate for the rest of <paramref name="conn"/>'s transaction: waits for the appends in flight
+    /// to finish and holds new ones back at their first write (es_streams), while reads go on. Every append takes
+    /// ROW EXCLUSIVE on es_streams before it writes anything else (0004_table_lock_gate.sql).
+    /// </summary>
+    public async Task HoldAppendGateAsync(NpgsqlConnection conn, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand($"LOCK TABLE {SchemaMigrator.QuoteIdent(Schema)}.es_streams IN EXCLUSIVE MODE", conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>A stream's current version (0 when it does not exist), without reading its events.</summary>
     public async Task<long> StreamVersionAsync(Guid streamId, CancellationToken ct = default)
     {

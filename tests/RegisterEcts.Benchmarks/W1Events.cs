@@ -58,7 +58,10 @@ public static class W1
     }
 }
 
-/// <summary>W1's inline projection: one status row (about 500 bytes) per teacher, upserted per event.</summary>
+/// <summary>
+/// W1's inline projection: one status row (about 500 bytes) per teacher, written per event inline. A rebuild folds
+/// each teacher's row in memory and writes the final rows with one COPY when the rebuild completes.
+/// </summary>
 public sealed class TeacherStatusProjection : IProjection
 {
     public const string Sql = """
@@ -86,10 +89,29 @@ public sealed class TeacherStatusProjection : IProjection
     private static NpgsqlParameter RecordedAt(RecordedEvent e) =>
         new() { Value = e.RecordedAt == default ? DBNull.Value : e.RecordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
+    /// A row as a rebuild folds it, before it is written.
+    private sealed class Row
+    {
+        public required string Trn;
+        public string Status = "registered";
+        public string? LeadProvider;
+        public Guid? MentorId;
+        public string? SchoolUrn;
+        public int Declarations;
+        public string? LastDeclaration;
+        public long Version;
+        public DateTimeOffset RecordedAt;
+        public DateOnly UpdatedOn;
+    }
+
+    private sealed class Folded : Dictionary<Guid, Row>;
+
     public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
     {
+        var folded = context.IsRebuild ? context.Session<Folded>() : null;
         foreach (var e in events)
         {
+            if (folded is not null && Fold(folded, e)) continue;
             switch (e.Data)
             {
                 case W1Registered r:
@@ -121,6 +143,50 @@ public sealed class TeacherStatusProjection : IProjection
                     break;
             }
         }
+        return ValueTask.CompletedTask;
+    }
+
+    /// Rebuild: folds the event into the teacher's row in memory; false when that row is already in the table
+    /// (written when an earlier part of a blue/green rebuild completed), which then takes the statement.
+    private static bool Fold(Folded folded, RecordedEvent e)
+    {
+        if (e.Data is W1Registered r)
+        {
+            folded[e.StreamId] = new Row { Trn = r.Trn, Version = e.Version, RecordedAt = e.RecordedAt, UpdatedOn = r.On };
+            return true;
+        }
+        if (!folded.TryGetValue(e.StreamId, out var row)) return false;
+        switch (e.Data)
+        {
+            case W1Declared d:
+                row.Declarations++;
+                row.LastDeclaration = d.DeclarationType;
+                row.UpdatedOn = d.On;
+                break;
+            case W1TrainingStarted t: (row.Status, row.LeadProvider, row.UpdatedOn) = ("active", t.LeadProvider, t.On); break;
+            case W1MentorAssigned m: (row.Status, row.MentorId, row.UpdatedOn) = ("active", m.MentorId, m.On); break;
+            case W1Deferred d: (row.Status, row.UpdatedOn) = ("deferred", d.On); break;
+            case W1Resumed x: (row.Status, row.LeadProvider, row.UpdatedOn) = ("active", x.LeadProvider, x.On); break;
+            case W1SchoolTransferred x: (row.Status, row.SchoolUrn, row.UpdatedOn) = ("active", x.ToUrn, x.On); break;
+            case W1Completed c: (row.Status, row.UpdatedOn) = (c.Outcome, c.On); break;
+            default: throw new InvalidOperationException($"W1 has no {e.TypeName}");
+        }
+        row.Version = e.Version;
+        row.RecordedAt = e.RecordedAt;
+        return true;
+    }
+
+    public ValueTask CompleteRebuildAsync(ProjectionContext context, CancellationToken ct)
+    {
+        var folded = context.Session<Folded>();
+        var copy = context.Copy("w1_teacher_status",
+            ("teacher_id", NpgsqlDbType.Uuid), ("trn", NpgsqlDbType.Text), ("status", NpgsqlDbType.Text), ("lead_provider", NpgsqlDbType.Text),
+            ("mentor_id", NpgsqlDbType.Uuid), ("school_urn", NpgsqlDbType.Text), ("declarations", NpgsqlDbType.Integer), ("last_declaration", NpgsqlDbType.Text),
+            ("version", NpgsqlDbType.Bigint), ("recorded_at", NpgsqlDbType.TimestampTz), ("updated_on", NpgsqlDbType.Date), ("notes", NpgsqlDbType.Text));
+        foreach (var (id, row) in folded)
+            copy.Add(id, row.Trn, row.Status, row.LeadProvider, row.MentorId, row.SchoolUrn, row.Declarations, row.LastDeclaration,
+                row.Version, row.RecordedAt, row.UpdatedOn, Notes);
+        folded.Clear();
         return ValueTask.CompletedTask;
     }
 }

@@ -15,10 +15,14 @@ public static class W2W3
     public static async Task<(double Ours, double Raw)> RebuildAsync(PostgresEventStore store, IProjection projection)
     {
         var rebuilder = new ProjectionRebuilder(store);
+        var built = await TableDigestAsync(store);
         await rebuilder.RebuildAsync(projection); // warm-up
         var watch = Stopwatch.StartNew();
         var events = await rebuilder.RebuildAsync(projection);
         var ours = events / watch.Elapsed.TotalSeconds;
+        // A fast rebuild that gets the rows wrong would not count: the table must be the one the appends built.
+        if (await TableDigestAsync(store) != built)
+            throw new InvalidOperationException("W2: the rebuilt w1_teacher_status differs from the table the W1 appends built.");
 
         await using var conn = await store.DataSource.OpenConnectionAsync();
         await using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS raw_copy (LIKE w1_teacher_status INCLUDING DEFAULTS INCLUDING INDEXES); TRUNCATE raw_copy", conn))
@@ -44,6 +48,12 @@ public static class W2W3
         }
         var raw = events / watch.Elapsed.TotalSeconds;
         return (ours, raw);
+    }
+
+    private static async Task<string> TableDigestAsync(PostgresEventStore store)
+    {
+        await using var cmd = store.DataSource.CreateCommand("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY teacher_id)), '') FROM w1_teacher_status t");
+        return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
     public static async Task<(Percentiles Fold, Percentiles Row)> ReadAsync(PostgresEventStore store, int samples)

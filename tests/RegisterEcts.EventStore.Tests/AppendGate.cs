@@ -16,8 +16,7 @@ public class when_a_blue_green_switch_holds_the_append_gate(TestStoreFixture fix
         var id = Guid.CreateVersion7();
         await using var gate = await _store.DataSource.OpenConnectionAsync();
         await using var tx = await gate.BeginTransactionAsync();
-        await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1), 1)", gate, tx) { Parameters = { new() { Value = Gate } } })
-            await take.ExecuteNonQueryAsync();
+        await _store.HoldAppendGateAsync(gate);
 
         var append = _store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, events == 1 ? [Registered(id)] : [Registered(id), Training(id)], Context);
         await UntilAnAppendWaitsAtTheGate(gate, tx);
@@ -28,17 +27,13 @@ public class when_a_blue_green_switch_holds_the_append_gate(TestStoreFixture fix
         (await append).VersionOf(id).ShouldBe(events);
     }
 
-    // The key BlueGreenRebuilder takes exclusively: the schema's quoted name, second key 1.
-    private string Gate => "\"" + _store.Schema + "\"";
-
     private async Task UntilAnAppendWaitsAtTheGate(NpgsqlConnection conn, NpgsqlTransaction tx)
     {
         await using var waiting = new NpgsqlCommand(
             """
             SELECT count(*) FROM pg_locks
-            WHERE locktype = 'advisory' AND NOT granted AND objsubid = 2 AND objid = 1
-              AND classid::bigint = (hashtext($1)::bigint & 4294967295)
-            """, conn, tx) { Parameters = { new() { Value = Gate } } };
+            WHERE locktype = 'relation' AND NOT granted AND relation = to_regclass($1)
+            """, conn, tx) { Parameters = { new() { Value = $"\"{_store.Schema}\".es_streams" } } };
         for (var attempt = 0; attempt < 200; attempt++)
         {
             if ((long)(await waiting.ExecuteScalarAsync())! > 0) return;

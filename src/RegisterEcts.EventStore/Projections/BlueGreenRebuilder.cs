@@ -10,7 +10,7 @@ public sealed record BlueGreenResult(long Events, TimeSpan AppendsPaused);
 /// <summary>
 /// Rebuilds projections without taking them offline: the next version's tables are built in a side schema
 /// (same shape as the live ones, after migrations) from every settled event while appends and reads carry
-/// on against the live tables; it catches up; then, holding the append gate (see 0002_append_gate.sql), it
+/// on against the live tables; it catches up; then, holding the append gate (see PostgresEventStore.HoldAppendGateAsync), it
 /// applies the last few events and swaps the tables in one transaction. Appends wait only for that final
 /// step; readers see the old tables until the commit and the new ones after, never a half-built table.
 /// </summary>
@@ -70,6 +70,17 @@ public sealed class BlueGreenRebuilder(PostgresEventStore store, int batchSize =
             return page.Count;
         }
 
+        // Rows a projection folded in memory go to the side tables at the end of each pass, so the switch writes
+        // only what the last few pages added.
+        async Task CompleteAsync()
+        {
+            await using var tx = await sideConn.BeginTransactionAsync(ct);
+            var context = new ProjectionContext(store, sideConn, isRebuild: true, session);
+            foreach (var projection in projections) await projection.CompleteRebuildAsync(context, ct);
+            await context.WriteAsync(sideConn, ct);
+            await tx.CommitAsync(ct);
+        }
+
         // Build and catch up while appends continue.
         int applied;
         do
@@ -77,16 +88,18 @@ public sealed class BlueGreenRebuilder(PostgresEventStore store, int batchSize =
             var pass = 0;
             while ((applied = await ApplyPageAsync(settledOnly: true)) == batchSize) pass += applied;
             pass += applied;
+            await CompleteAsync();
             if (pass < SwitchBelow) break;
         } while (true);
 
         // Switch: hold the append gate, apply what committed meanwhile, swap the tables, record the versions.
         await using var liveConn = await store.DataSource.OpenConnectionAsync(ct);
         await using var liveTx = await liveConn.BeginTransactionAsync(ct);
-        await Execute(liveConn, $"SELECT pg_advisory_xact_lock(hashtext('{live.Replace("'", "''")}'), 1)", ct);
+        await store.HoldAppendGateAsync(liveConn, ct);
         var paused = Stopwatch.StartNew();
         // Every append has finished or waits at the gate, so all events are committed and visible.
         while (await ApplyPageAsync(settledOnly: false) > 0) { }
+        await CompleteAsync();
         foreach (var t in tables.Select(SchemaMigrator.QuoteIdent))
             await Execute(liveConn, $"DROP TABLE {live}.{t}; ALTER TABLE {side}.{t} SET SCHEMA {live}", ct);
         foreach (var projection in projections)

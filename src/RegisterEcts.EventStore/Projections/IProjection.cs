@@ -34,6 +34,14 @@ public interface IProjection
     /// so they travel in one round trip with the commit.
     /// </summary>
     ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct);
+
+    /// <summary>
+    /// Rebuild only: the events replayed so far have all been applied. A projection that folds rows in its
+    /// <see cref="ProjectionContext.Session{T}"/> across pages (one COPY of final rows instead of a statement per
+    /// event) writes them here and forgets them: events after this call meet those rows in the table. Offline
+    /// rebuilds call it once, after the last page; blue/green ones after each catch-up pass and before switching.
+    /// </summary>
+    ValueTask CompleteRebuildAsync(ProjectionContext context, CancellationToken ct) => ValueTask.CompletedTask;
 }
 
 /// <summary>The open transaction a projection runs in.</summary>

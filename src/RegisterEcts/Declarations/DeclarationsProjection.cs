@@ -8,16 +8,33 @@ using RegisterEcts.Statements;
 namespace RegisterEcts.Declarations;
 
 /// declarations: inline, so the one-live-declaration-per-type index refuses a concurrent duplicate at commit.
+/// A rebuild folds each declaration's row in memory through its states and copies the final rows when it completes:
+/// a declaration is written once instead of once per state.
 public sealed class DeclarationsProjection : IProjection
 {
     public string Name => "declarations";
 
     public IReadOnlyList<string> Tables => ["declarations"];
 
+    /// A declaration's row as a rebuild folds it, before it is written.
+    private sealed class Row
+    {
+        public required DeclarationSubmitted Submitted;
+        public required DateTimeOffset CreatedAt;
+        public DeclarationState State = DeclarationState.Submitted;
+        public Guid? StatementId;
+        public Guid? ClawbackStatementId;
+        public DateTimeOffset UpdatedAt;
+    }
+
+    private sealed class Folded : Dictionary<Guid, Row>;
+
     public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
     {
+        var folded = context.IsRebuild ? context.Session<Folded>() : null;
         foreach (var e in events)
         {
+            if (folded is not null && Fold(folded, e)) continue;
             switch (e.Data)
             {
                 case DeclarationSubmitted s:
@@ -50,6 +67,56 @@ public sealed class DeclarationsProjection : IProjection
                     break;
             }
         }
+        return ValueTask.CompletedTask;
+    }
+
+    /// Rebuild: true when the event is folded into a row held in memory (a submission always is: its row is new).
+    /// False for a declaration already written (by an earlier part of a blue/green rebuild): it takes the statement.
+    private static bool Fold(Folded folded, RecordedEvent e)
+    {
+        if (e.Data is DeclarationSubmitted s)
+        {
+            folded[s.DeclarationId] = new Row { Submitted = s, CreatedAt = e.RecordedAt, UpdatedAt = e.RecordedAt };
+            return true;
+        }
+        var (id, state, statement, clawback) = e.Data switch
+        {
+            DeclarationEligible x => (x.DeclarationId, DeclarationState.Eligible, (Guid?)x.StatementId, (Guid?)null),
+            DeclarationPayable x => (x.DeclarationId, DeclarationState.Payable, null, null),
+            DeclarationPaid x => (x.DeclarationId, DeclarationState.Paid, null, null),
+            DeclarationVoided x => (x.DeclarationId, DeclarationState.Voided, null, null),
+            DeclarationAwaitingClawback x => (x.DeclarationId, DeclarationState.AwaitingClawback, null, (Guid?)x.ClawbackStatementId),
+            DeclarationClawedBack x => (x.DeclarationId, DeclarationState.ClawedBack, null, null),
+            _ => (Guid.Empty, default, null, null),
+        };
+        if (id == Guid.Empty) return true; // not an event this projection writes for
+        if (!folded.TryGetValue(id, out var row)) return false;
+        row.State = state;
+        row.UpdatedAt = e.RecordedAt;
+        if (statement is not null) row.StatementId = statement;
+        if (clawback is not null) row.ClawbackStatementId = clawback;
+        return true;
+    }
+
+    public ValueTask CompleteRebuildAsync(ProjectionContext context, CancellationToken ct)
+    {
+        var folded = context.Session<Folded>();
+        if (folded.Count == 0) return ValueTask.CompletedTask;
+        var copy = context.Copy("declarations",
+            ("declaration_id", NpgsqlDbType.Uuid), ("teacher_id", NpgsqlDbType.Uuid), ("lead_provider_id", NpgsqlDbType.Uuid),
+            ("training_period_id", NpgsqlDbType.Integer), ("role", NpgsqlDbType.Text), ("declaration_type", NpgsqlDbType.Text),
+            ("declaration_date", NpgsqlDbType.TimestampTz), ("evidence_held", NpgsqlDbType.Text), ("contract_period_year", NpgsqlDbType.Integer),
+            ("state", NpgsqlDbType.Text), ("statement_id", NpgsqlDbType.Uuid), ("clawback_statement_id", NpgsqlDbType.Uuid),
+            ("delivery_partner_id", NpgsqlDbType.Uuid), ("mentor_id", NpgsqlDbType.Uuid), ("created_at", NpgsqlDbType.TimestampTz),
+            ("api_updated_at", NpgsqlDbType.TimestampTz));
+        foreach (var (id, row) in folded)
+        {
+            var s = row.Submitted;
+            copy.Add(id, s.TeacherId, s.LeadProviderId, s.TrainingPeriodId, RoleName(s.Role), s.DeclarationType, s.DeclarationDate,
+                s.EvidenceHeld, s.ContractPeriodYear, row.State.ApiName(), row.StatementId, row.ClawbackStatementId,
+                s.DeliveryPartnerId, s.MentorId, row.CreatedAt, row.UpdatedAt);
+        }
+        folded.Clear();
         return ValueTask.CompletedTask;
     }
 
