@@ -15,23 +15,8 @@ public class when_a_projection_is_rebuilt_blue_green : TeacherStatusStore
             corrupt.Parameters.Add(new() { Value = ids[0] });
             await corrupt.ExecuteNonQueryAsync();
         }
-        using var stop = new CancellationTokenSource();
-        var writers = Enumerable.Range(0, 3).Select(w => Task.Run(async () =>
-        {
-            var appended = 0;
-            for (var i = w; !stop.IsCancellationRequested; i += 3, appended++)
-            {
-                var id = ids[i % ids.Count];
-                await Store.AppendAsync(id, "teacher", ExpectedVersion.Any, [new Resumed(id, new DateOnly(2026, 3, 1))], Context);
-            }
-            return appended;
-        })).ToList();
-
-        await Task.Delay(30);
-        var result = await new BlueGreenRebuilder(Store, batchSize: 40) { SwitchBelow = 20 }.RebuildAsync([Projection]);
-        await Task.Delay(30);
-        await stop.CancelAsync();
-        var appended = (await Task.WhenAll(writers)).Sum();
+        var (result, appended) = await TeacherStatusCareers.WhileResumingAsync(Store, ids,
+            () => new BlueGreenRebuilder(Store, batchSize: 40) { SwitchBelow = 20 }.RebuildAsync([Projection]));
 
         appended.ShouldBeGreaterThan(0);
         result.Events.ShouldBeGreaterThanOrEqualTo(900);

@@ -39,23 +39,9 @@ public class when_a_rebuild_folds_rows_in_memory : StoreFixture
     public async Task a_blue_green_rebuild_with_appends_meanwhile_equals_a_full_replay()
     {
         var ids = await AppendCareers(200);
-        using var stop = new CancellationTokenSource();
-        var writers = Enumerable.Range(0, 3).Select(w => Task.Run(async () =>
-        {
-            var appended = 0;
-            for (var i = w; !stop.IsCancellationRequested; i += 3, appended++)
-            {
-                var id = ids[i % ids.Count];
-                await Store.AppendAsync(id, "teacher", ExpectedVersion.Any, [new Resumed(id, new DateOnly(2026, 3, 1))], Context);
-            }
-            return appended;
-        })).ToList();
-
-        await Task.Delay(30);
-        await new BlueGreenRebuilder(Store, batchSize: 40) { SwitchBelow = 20 }.RebuildAsync([_projection]);
-        await Task.Delay(30);
-        await stop.CancelAsync();
-        (await Task.WhenAll(writers)).Sum().ShouldBeGreaterThan(0);
+        var (_, appended) = await TeacherStatusCareers.WhileResumingAsync(Store, ids,
+            () => new BlueGreenRebuilder(Store, batchSize: 40) { SwitchBelow = 20 }.RebuildAsync([_projection]));
+        appended.ShouldBeGreaterThan(0);
 
         var switched = await Snapshot();
         await new ProjectionRebuilder(Store).RebuildAsync(_projection);
@@ -64,17 +50,7 @@ public class when_a_rebuild_folds_rows_in_memory : StoreFixture
         switched.ShouldAllBe(r => r.Split('|')[3] == string.Join(',', Enumerable.Range(1, int.Parse(r.Split('|')[2]))));
     }
 
-    private async Task<List<Guid>> AppendCareers(int count)
-    {
-        var ids = new List<Guid>();
-        for (var i = 0; i < count; i++)
-        {
-            var id = Guid.CreateVersion7();
-            ids.Add(id);
-            await Store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, [Registered(id), Training(id), new Deferred(id, "other", new DateOnly(2026, 1, 1))], Context);
-        }
-        return ids;
-    }
+    private Task<List<Guid>> AppendCareers(int count) => TeacherStatusCareers.AppendAsync(Store, count);
 
     private async Task<List<string>> Snapshot()
     {

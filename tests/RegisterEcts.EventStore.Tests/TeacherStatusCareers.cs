@@ -35,6 +35,31 @@ public static class TeacherStatusCareers
         return ids;
     }
 
+    /// <summary>
+    /// Runs <paramref name="during"/> while three writers append resumptions to the teachers (expected version
+    /// "any"), starting a moment before and stopping a moment after. Returns what it returned and how many were appended.
+    /// </summary>
+    public static async Task<(T Result, int Appended)> WhileResumingAsync<T>(PostgresEventStore store, List<Guid> ids, Func<Task<T>> during)
+    {
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 3).Select(w => Task.Run(async () =>
+        {
+            var appended = 0;
+            for (var i = w; !stop.IsCancellationRequested; i += 3, appended++)
+            {
+                var id = ids[i % ids.Count];
+                await store.AppendAsync(id, "teacher", ExpectedVersion.Any, [new Resumed(id, new DateOnly(2026, 3, 1))], Context);
+            }
+            return appended;
+        })).ToList();
+
+        await Task.Delay(30);
+        var result = await during();
+        await Task.Delay(30);
+        await stop.CancelAsync();
+        return (result, (await Task.WhenAll(writers)).Sum());
+    }
+
     public static async Task<List<string>> SnapshotAsync(PostgresEventStore store)
     {
         var rows = new List<string>();
