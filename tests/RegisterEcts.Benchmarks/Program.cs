@@ -12,16 +12,18 @@ using RegisterEcts.EventStore;
 //                         below the smallest size, measure at N; 0 skips the reads
 //   --schema-prefix P     schemas P, P_careers, P_http, P_lp_<size> (default "bench"), to share one PostgreSQL
 //   --http-only           only the workloads through the API process
+//   --store-only          only the store-level workloads (W1, W2, W3)
 //   --api-dll PATH        the API's Release build (default: src/RegisterEcts.Api/bin/Release/net10.0)
 var quick = args.Contains("--quick");
 var httpOnly = args.Contains("--http-only");
+var storeOnly = args.Contains("--store-only");
 var connectionString = Environment.GetEnvironmentVariable("ConnectionStrings__RegisterEcts")
     ?? throw new InvalidOperationException("ConnectionStrings__RegisterEcts is not set; run build/bench.sh.");
 var streams = quick ? 1_000 : 10_000;
 var runs = 3;
 var schema = Option("--schema-prefix") ?? "bench";
 var maxTeachers = Option("--max-teachers") is { } max ? int.Parse(max, CultureInfo.InvariantCulture) : int.MaxValue;
-var teacherSizes = (quick ? new[] { 2_000, 10_000 } : [100_000, 1_000_000]).Where(n => n <= maxTeachers).DefaultIfEmpty(maxTeachers).Where(n => n > 0).ToArray();
+var teacherSizes = storeOnly ? [] : (quick ? new[] { 2_000, 10_000 } : [100_000, 1_000_000]).Where(n => n <= maxTeachers).DefaultIfEmpty(maxTeachers).Where(n => n > 0).ToArray();
 var reuseSeeded = args.Contains("--reuse-seeded");
 var apiDll = Option("--api-dll") ?? ApiProcess.DefaultDll(Repository());
 var started = Stopwatch.StartNew();
@@ -73,6 +75,9 @@ if (!httpOnly)
     table.Add(new("W3 read: fold a 10-event stream", fold.ToString(), "", "", Target.AtMost(fold.P99, 0.2, "p99", "ms")));
     table.Add(new("W3 read: load the projected row", row.ToString(), "", "", Target.AtMost(row.P99, 0.1, "p99", "ms")));
 
+}
+if (!httpOnly && !storeOnly)
+{
     // Full rebuild of every inline projection of the real domain, over careers made by the real commands.
     var careerTeachers = quick ? 300 : 3_000;
     var fullRun = await FullRebuild.RunAsync(connectionString, $"{schema}_careers", careerTeachers, Repository(), quick ? 500 : 2_000);
@@ -91,20 +96,24 @@ if (!httpOnly)
 // Through HTTP: the API as its own process (Release build), commands and the lead providers' reads.
 var warmUp = TimeSpan.FromSeconds(quick ? 1 : 5);
 var duration = TimeSpan.FromSeconds(quick ? 5 : 30);
-Console.WriteLine($"commands through HTTP: {warmUp.TotalSeconds:0} s warm-up, {duration.TotalSeconds:0} s timed per concurrency; cycle: register ECT, change email, register mentor, assign mentor");
-var commands = await HttpCommands.RunAsync(connectionString, $"{schema}_http", Repository(), apiDll, [1, 8], warmUp, duration);
-foreach (var run in commands.Runs)
+HttpCommandsResult? commands = null;
+if (!storeOnly)
 {
-    var clients = $"{run.Clients} client{(run.Clients == 1 ? "" : "s")}";
-    Console.WriteLine($"commands {clients}: {run.CommandsPerSecond:0} commands/s ({run.Commands:N0}, {run.Failed} failed), {run.Latency} | raw insert: {run.RawTransactionsPerSecond:0} tx/s | ratio {run.Ratio:0.00}");
-    Console.WriteLine($"  by command: {string.Join(" | ", run.ByCommand.Select(c => $"{c.Key} {c.Value}"))}; API CPU {run.ApiCpuMsPerCommand:0.0} ms per command");
-    table.Add(new($"HTTP commands, all inline projections, {clients} ({run.Latency})", $"{run.CommandsPerSecond:N0} commands/s",
-        $"{run.RawTransactionsPerSecond:N0} tx/s (raw insert {run.Clients} connection{(run.Clients == 1 ? "" : "s")})", $"{run.Ratio:0.00}",
-        run.Clients == 8 ? Target.AtLeast(run.CommandsPerSecond, 5_000, "", "commands/s") : ""));
+    Console.WriteLine($"commands through HTTP: {warmUp.TotalSeconds:0} s warm-up, {duration.TotalSeconds:0} s timed per concurrency; cycle: register ECT, change email, register mentor, assign mentor");
+    commands = await HttpCommands.RunAsync(connectionString, $"{schema}_http", Repository(), apiDll, [1, 8], warmUp, duration);
+    foreach (var run in commands.Runs)
+    {
+        var clients = $"{run.Clients} client{(run.Clients == 1 ? "" : "s")}";
+        Console.WriteLine($"commands {clients}: {run.CommandsPerSecond:0} commands/s ({run.Commands:N0}, {run.Failed} failed), {run.Latency} | raw insert: {run.RawTransactionsPerSecond:0} tx/s | ratio {run.Ratio:0.00}");
+        Console.WriteLine($"  by command: {string.Join(" | ", run.ByCommand.Select(c => $"{c.Key} {c.Value}"))}; API CPU {run.ApiCpuMsPerCommand:0.0} ms per command");
+        table.Add(new($"HTTP commands, all inline projections, {clients} ({run.Latency})", $"{run.CommandsPerSecond:N0} commands/s",
+            $"{run.RawTransactionsPerSecond:N0} tx/s (raw insert {run.Clients} connection{(run.Clients == 1 ? "" : "s")})", $"{run.Ratio:0.00}",
+            run.Clients == 8 ? Target.AtLeast(run.CommandsPerSecond, 5_000, "", "commands/s") : ""));
+    }
+    Console.WriteLine($"API process memory: idle {commands.IdleRssMiB:N0} MiB RSS, peak {commands.PeakRssMiB:N0} MiB (VmHWM) under the commands load");
+    table.Add(new("API process peak RSS under the commands load (VmHWM)", $"{commands.PeakRssMiB:N0} MiB (idle {commands.IdleRssMiB:N0} MiB)", "", "",
+        commands.PeakRssMiB is { } peak ? Target.AtMost(peak, 400, "", "MiB") : "not measured (no /proc)"));
 }
-Console.WriteLine($"API process memory: idle {commands.IdleRssMiB:N0} MiB RSS, peak {commands.PeakRssMiB:N0} MiB (VmHWM) under the commands load");
-table.Add(new("API process peak RSS under the commands load (VmHWM)", $"{commands.PeakRssMiB:N0} MiB (idle {commands.IdleRssMiB:N0} MiB)", "", "",
-    commands.PeakRssMiB is { } peak ? Target.AtMost(peak, 400, "", "MiB") : "not measured (no /proc)"));
 
 var reads = new List<ParticipantReadsResult>();
 foreach (var teachers in teacherSizes)
@@ -138,7 +147,7 @@ await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
     w3 = fold is null ? null : new { fold, row },
     blue_green_paused_ms = full?.Paused.TotalMilliseconds,
     support = full is { } f ? new { timeline = f.Timeline, state = f.State } : null,
-    http_commands = new
+    http_commands = commands is null ? null : new
     {
         mix = "register ECT (provider-led), change its email, register a mentor, assign the mentor; one school and token per client",
         warm_up_s = warmUp.TotalSeconds, timed_s = duration.TotalSeconds,
