@@ -28,6 +28,17 @@ var reuseSeeded = args.Contains("--reuse-seeded");
 var apiDll = Option("--api-dll") ?? ApiProcess.DefaultDll(Repository());
 var started = Stopwatch.StartNew();
 
+// A process of its own for "W2 rebuild, cold" (started by the run below): nothing JIT-compiled, no pooled connection.
+if (Option("--w2-cold") is { } coldSchema)
+{
+    var coldOptions = new EventStoreOptions { ConnectionString = connectionString, Schema = coldSchema };
+    W1.Register(coldOptions);
+    coldOptions.InlineProjections.Add(new TeacherStatusProjection());
+    await using var coldStore = new PostgresEventStore(coldOptions);
+    Console.WriteLine(FormattableString.Invariant($"{W2W3.ColdLine}{await W2W3.RebuildOnceAsync(coldStore, coldOptions.InlineProjections[0])}"));
+    return 0;
+}
+
 await using (var admin = new NpgsqlConnection(connectionString))
 {
     await admin.OpenAsync();
@@ -70,6 +81,10 @@ if (!httpOnly)
     results.Add(w2);
     Console.WriteLine(w2);
     table.Add(Row.Of(w2, Target.Ratio(w2.Ratio, 0.40)));
+    var w2Cold = new Comparison("W2 rebuild (cold process)", "events/s", await W2W3.RebuildInNewProcessAsync(schema), "raw binary COPY (warm)", "rows/s", copy);
+    results.Add(w2Cold);
+    Console.WriteLine(w2Cold);
+    table.Add(Row.Of(w2Cold, ""));
     (fold, row) = await W2W3.ReadAsync(store, quick ? 2_000 : 10_000);
     Console.WriteLine($"W3 read: fold a 10-event stream {fold} | load its projected row {row}");
     table.Add(new("W3 read: fold a 10-event stream", fold.ToString(), "", "", Target.AtMost(fold.P99, 0.2, "p99", "ms")));

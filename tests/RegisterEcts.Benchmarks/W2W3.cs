@@ -50,6 +50,41 @@ public static class W2W3
         return (ours, raw);
     }
 
+    public const string ColdLine = "W2 cold events/s: ";
+
+    /// <summary>One rebuild, checked against the table the appends built: events/s.</summary>
+    public static async Task<double> RebuildOnceAsync(PostgresEventStore store, IProjection projection)
+    {
+        var built = await TableDigestAsync(store);
+        var watch = Stopwatch.StartNew();
+        var events = await new ProjectionRebuilder(store).RebuildAsync(projection);
+        var rate = events / watch.Elapsed.TotalSeconds;
+        if (await TableDigestAsync(store) != built)
+            throw new InvalidOperationException("W2: the rebuilt w1_teacher_status differs from the table the W1 appends built.");
+        return rate;
+    }
+
+    /// <summary>
+    /// W2 in a process started for it (this program with --w2-cold): the rebuild pays for JIT compilation, type
+    /// loading and opening connections, as a rebuild run from the command line after a deploy does.
+    /// </summary>
+    public static async Task<double> RebuildInNewProcessAsync(string schema)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Run as `dotnet RegisterEcts.Benchmarks.dll` or as its own executable: either way, start the same program.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(W2W3).Assembly.Location);
+        start.ArgumentList.Add("--w2-cold");
+        start.ArgumentList.Add(schema);
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(ColdLine, StringComparison.Ordinal));
+        if (process.ExitCode != 0 || line is null)
+            throw new InvalidOperationException($"W2 cold process failed ({process.ExitCode}): {output}{errors}");
+        return double.Parse(line[ColdLine.Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static async Task<string> TableDigestAsync(PostgresEventStore store)
     {
         await using var cmd = store.DataSource.CreateCommand("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY teacher_id)), '') FROM w1_teacher_status t");
