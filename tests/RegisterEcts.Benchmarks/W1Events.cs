@@ -85,6 +85,11 @@ public sealed class TeacherStatusProjection : IProjection
     // and every change costs a fresh prepare.
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
+    // Typed parameters: no type inference from the value on every write (as the store's own append does).
+    private static NpgsqlParameter<Guid> Uuid(Guid value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Uuid };
+    private static NpgsqlParameter<long> Bigint(long value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Bigint };
+    private static NpgsqlParameter<DateOnly> Date(DateOnly value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Date };
+
     // Inline, the time of recording is the transaction's (now()); in a rebuild it is the event's own.
     private static NpgsqlParameter RecordedAt(RecordedEvent e) =>
         new() { Value = e.RecordedAt == default ? DBNull.Value : e.RecordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz };
@@ -116,11 +121,11 @@ public sealed class TeacherStatusProjection : IProjection
             {
                 case W1Registered r:
                     context.Enqueue("INSERT INTO w1_teacher_status (teacher_id, trn, status, version, recorded_at, updated_on, notes) VALUES ($1, $2, 'registered', $3, coalesce($6, now()), $4, $5)",
-                        r.TeacherId, r.Trn, e.Version, r.On, Notes, RecordedAt(e));
+                        Uuid(r.TeacherId), Text(r.Trn), Bigint(e.Version), Date(r.On), Text(Notes), RecordedAt(e));
                     break;
                 case W1Declared d:
                     context.Enqueue("UPDATE w1_teacher_status SET declarations = declarations + 1, last_declaration = $2, version = $3, recorded_at = coalesce($5, now()), updated_on = $4 WHERE teacher_id = $1",
-                        d.TeacherId, d.DeclarationType, e.Version, d.On, RecordedAt(e));
+                        Uuid(d.TeacherId), Text(d.DeclarationType), Bigint(e.Version), Date(d.On), RecordedAt(e));
                     break;
                 default:
                     var (status, provider, mentor, urn, on) = e.Data switch
@@ -138,8 +143,8 @@ public sealed class TeacherStatusProjection : IProjection
                         UPDATE w1_teacher_status SET status = $2, lead_provider = coalesce($3, lead_provider), mentor_id = coalesce($4, mentor_id),
                             school_urn = coalesce($5, school_urn), version = $6, recorded_at = coalesce($8, now()), updated_on = $7 WHERE teacher_id = $1
                         """,
-                        e.StreamId, status, Text(provider), new NpgsqlParameter { Value = (object?)mentor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
-                        Text(urn), e.Version, on, RecordedAt(e));
+                        Uuid(e.StreamId), Text(status), Text(provider), new NpgsqlParameter { Value = (object?)mentor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
+                        Text(urn), Bigint(e.Version), Date(on), RecordedAt(e));
                     break;
             }
         }
