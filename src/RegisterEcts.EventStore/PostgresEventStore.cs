@@ -244,7 +244,7 @@ public sealed class PostgresEventStore : IAsyncDisposable
     /// <summary>
     /// Closes the append gate for the rest of <paramref name="conn"/>'s transaction: waits for the appends in flight
     /// to finish and holds new ones back at their first write (es_streams), while reads go on. Every append takes
-    /// ROW EXCLUSIVE on es_streams before it writes anything else (0004_table_lock_gate.sql).
+    /// ROW EXCLUSIVE on es_streams before it writes anything else (0003_append_one.sql).
     /// </summary>
     public async Task HoldAppendGateAsync(NpgsqlConnection conn, CancellationToken ct = default)
     {

@@ -35,7 +35,7 @@ if (Option("--w2-cold") is { } coldSchema)
     W1.Register(coldOptions);
     coldOptions.InlineProjections.Add(new TeacherStatusProjection());
     await using var coldStore = new PostgresEventStore(coldOptions);
-    Console.WriteLine(FormattableString.Invariant($"{W2W3.ColdLine}{await W2W3.RebuildOnceAsync(coldStore, coldOptions.InlineProjections[0])}"));
+    Console.WriteLine(FormattableString.Invariant($"{W2W3.ColdLine}{(await W2W3.RebuildOnceAsync(coldStore, coldOptions.InlineProjections[0])).Rate}"));
     return 0;
 }
 

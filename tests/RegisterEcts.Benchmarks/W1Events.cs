@@ -128,16 +128,7 @@ public sealed class TeacherStatusProjection : IProjection
                         Uuid(d.TeacherId), Text(d.DeclarationType), Bigint(e.Version), Date(d.On), RecordedAt(e));
                     break;
                 default:
-                    var (status, provider, mentor, urn, on) = e.Data switch
-                    {
-                        W1TrainingStarted t => ("active", t.LeadProvider, (Guid?)null, (string?)null, t.On),
-                        W1MentorAssigned m => ("active", null, m.MentorId, null, m.On),
-                        W1Deferred d => ("deferred", null, null, null, d.On),
-                        W1Resumed r => ("active", r.LeadProvider, null, null, r.On),
-                        W1SchoolTransferred s => ("active", null, null, s.ToUrn, s.On),
-                        W1Completed c => (c.Outcome, null, null, null, c.On),
-                        _ => throw new InvalidOperationException($"W1 has no {e.TypeName}"),
-                    };
+                    var (status, provider, mentor, urn, on) = Change(e);
                     context.Enqueue(
                         """
                         UPDATE w1_teacher_status SET status = $2, lead_provider = coalesce($3, lead_provider), mentor_id = coalesce($4, mentor_id),
@@ -151,6 +142,18 @@ public sealed class TeacherStatusProjection : IProjection
         return ValueTask.CompletedTask;
     }
 
+    /// What an event other than a registration or a declaration sets on the row (null: left as it was).
+    private static (string Status, string? Provider, Guid? Mentor, string? Urn, DateOnly On) Change(RecordedEvent e) => e.Data switch
+    {
+        W1TrainingStarted t => ("active", t.LeadProvider, null, null, t.On),
+        W1MentorAssigned m => ("active", null, m.MentorId, null, m.On),
+        W1Deferred d => ("deferred", null, null, null, d.On),
+        W1Resumed r => ("active", r.LeadProvider, null, null, r.On),
+        W1SchoolTransferred s => ("active", null, null, s.ToUrn, s.On),
+        W1Completed c => (c.Outcome, null, null, null, c.On),
+        _ => throw new InvalidOperationException($"W1 has no {e.TypeName}"),
+    };
+
     /// Rebuild: folds the event into the teacher's row in memory; false when that row is already in the table
     /// (written when an earlier part of a blue/green rebuild completed), which then takes the statement.
     private static bool Fold(Folded folded, RecordedEvent e)
@@ -161,20 +164,20 @@ public sealed class TeacherStatusProjection : IProjection
             return true;
         }
         if (!folded.TryGetValue(e.StreamId, out var row)) return false;
-        switch (e.Data)
+        if (e.Data is W1Declared d)
         {
-            case W1Declared d:
-                row.Declarations++;
-                row.LastDeclaration = d.DeclarationType;
-                row.UpdatedOn = d.On;
-                break;
-            case W1TrainingStarted t: (row.Status, row.LeadProvider, row.UpdatedOn) = ("active", t.LeadProvider, t.On); break;
-            case W1MentorAssigned m: (row.Status, row.MentorId, row.UpdatedOn) = ("active", m.MentorId, m.On); break;
-            case W1Deferred d: (row.Status, row.UpdatedOn) = ("deferred", d.On); break;
-            case W1Resumed x: (row.Status, row.LeadProvider, row.UpdatedOn) = ("active", x.LeadProvider, x.On); break;
-            case W1SchoolTransferred x: (row.Status, row.SchoolUrn, row.UpdatedOn) = ("active", x.ToUrn, x.On); break;
-            case W1Completed c: (row.Status, row.UpdatedOn) = (c.Outcome, c.On); break;
-            default: throw new InvalidOperationException($"W1 has no {e.TypeName}");
+            row.Declarations++;
+            row.LastDeclaration = d.DeclarationType;
+            row.UpdatedOn = d.On;
+        }
+        else
+        {
+            // As the statement does: a value the event does not carry leaves the row's as it was.
+            var (status, provider, mentor, urn, on) = Change(e);
+            (row.Status, row.UpdatedOn) = (status, on);
+            row.LeadProvider = provider ?? row.LeadProvider;
+            row.MentorId = mentor ?? row.MentorId;
+            row.SchoolUrn = urn ?? row.SchoolUrn;
         }
         row.Version = e.Version;
         row.RecordedAt = e.RecordedAt;

@@ -75,9 +75,7 @@ public sealed class BlueGreenRebuilder(PostgresEventStore store, int batchSize =
         async Task CompleteAsync()
         {
             await using var tx = await sideConn.BeginTransactionAsync(ct);
-            var context = new ProjectionContext(store, sideConn, isRebuild: true, session);
-            foreach (var projection in projections) await projection.CompleteRebuildAsync(context, ct);
-            await context.WriteAsync(sideConn, ct);
+            await ProjectionContext.CompleteRebuildAsync(store, sideConn, projections, session, ct);
             await tx.CommitAsync(ct);
         }
 

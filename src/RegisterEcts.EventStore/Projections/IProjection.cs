@@ -115,6 +115,15 @@ public sealed class ProjectionContext
         return rows;
     }
 
+    /// <summary>Rebuilds: lets every projection write what it folded in the session (see <see cref="IProjection.CompleteRebuildAsync"/>).</summary>
+    internal static async Task CompleteRebuildAsync(PostgresEventStore store, NpgsqlConnection connection, IReadOnlyList<IProjection> projections,
+        Dictionary<Type, object> session, CancellationToken ct)
+    {
+        var context = new ProjectionContext(store, connection, isRebuild: true, session);
+        foreach (var projection in projections) await projection.CompleteRebuildAsync(context, ct);
+        await context.WriteAsync(connection, ct);
+    }
+
     /// <summary>Writes the batch: the copies, then the queued statements in one round trip.</summary>
     internal async Task WriteAsync(NpgsqlConnection connection, CancellationToken ct)
     {

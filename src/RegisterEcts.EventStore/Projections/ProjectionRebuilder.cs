@@ -76,9 +76,7 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
             progress?.Report(new RebuildProgress(name, done, Math.Max(total, done), done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
         }
 
-        var completing = new ProjectionContext(store, conn, isRebuild: true, session);
-        foreach (var projection in projections) await projection.CompleteRebuildAsync(completing, ct);
-        await completing.WriteAsync(conn, ct);
+        await ProjectionContext.CompleteRebuildAsync(store, conn, projections, session, ct);
         foreach (var projection in projections)
             await ProjectionVersions.MarkRebuiltAsync(conn, projection, lastTx, lastSeq, ct);
         await tx.CommitAsync(ct);

@@ -1,7 +1,16 @@
--- One event to one stream: the shape of most commands. Same guarantees as es_append (the append gate held
--- shared, the stream's advisory lock before anything is written, a conflict raised as ES002 before a sequence
--- number is drawn), with less work: scalar arguments instead of arrays, no nested call and no RETURN QUERY
--- tuple stores, and the version check folded into the write of the stream row instead of a separate SELECT.
+-- The append gate becomes the lock every append already takes: ROW EXCLUSIVE on es_streams, which it writes
+-- before anything else. A blue/green switch or a bulk import takes EXCLUSIVE on es_streams (see
+-- PostgresEventStore.HoldAppendGateAsync): that waits for the appends in flight and holds new ones back at their
+-- first write, while reads go on. The shared advisory lock it replaces (0002) was one more statement per append, and
+-- one lock every writer queued for in the shared lock table; a relation lock in a weak mode takes the fast path.
+DROP FUNCTION __schema__.es_append(uuid[], text[], bigint[], bigint[], int[], bigint[], uuid[], text[], jsonb[], jsonb[]);
+ALTER FUNCTION __schema__.es_append_streams(uuid[], text[], bigint[], bigint[], int[], bigint[], uuid[], text[], jsonb[], jsonb[])
+    RENAME TO es_append;
+
+-- One event to one stream: the shape of most commands. Same guarantees as es_append (the stream's advisory lock
+-- before anything is written, a conflict raised as ES002 before a sequence number is drawn), with less work: scalar
+-- arguments instead of arrays, no RETURN QUERY tuple store, and the version check folded into the write of the
+-- stream row instead of a separate SELECT.
 -- The stream lock is still taken although the row lock of the UPDATE would order two single-stream appends:
 -- es_append reads a version and writes it back under that advisory lock alone, so every writer must take it.
 CREATE FUNCTION __schema__.es_append_one(
@@ -18,7 +27,8 @@ CREATE FUNCTION __schema__.es_append_one(
 LANGUAGE plpgsql
 AS $$
 BEGIN
-    PERFORM pg_advisory_xact_lock_shared(hashtext('__schema__'), 1);
+    -- Taken before the transaction writes (and so before it has a transaction id): a later version of a stream
+    -- always commits under a later transaction id, which the daemon's order relies on.
     PERFORM pg_advisory_xact_lock(hashtextextended(p_stream_id::text, 7919));
 
     IF p_expected > 0 THEN

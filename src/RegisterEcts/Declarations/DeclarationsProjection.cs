@@ -47,23 +47,8 @@ public sealed class DeclarationsProjection : IProjection
                         s.DeclarationId, s.TeacherId, s.LeadProviderId, s.TrainingPeriodId, RoleName(s.Role), s.DeclarationType, s.DeclarationDate,
                         Text(s.EvidenceHeld), s.ContractPeriodYear, Uuid(s.DeliveryPartnerId), Uuid(s.MentorId), e.RecordedAt);
                     break;
-                case DeclarationEligible x:
-                    Move(context, x.DeclarationId, DeclarationState.Eligible, e.RecordedAt, ", statement_id = $4", x.StatementId);
-                    break;
-                case DeclarationPayable x:
-                    Move(context, x.DeclarationId, DeclarationState.Payable, e.RecordedAt);
-                    break;
-                case DeclarationPaid x:
-                    Move(context, x.DeclarationId, DeclarationState.Paid, e.RecordedAt);
-                    break;
-                case DeclarationVoided x:
-                    Move(context, x.DeclarationId, DeclarationState.Voided, e.RecordedAt);
-                    break;
-                case DeclarationAwaitingClawback x:
-                    Move(context, x.DeclarationId, DeclarationState.AwaitingClawback, e.RecordedAt, ", clawback_statement_id = $4", x.ClawbackStatementId);
-                    break;
-                case DeclarationClawedBack x:
-                    Move(context, x.DeclarationId, DeclarationState.ClawedBack, e.RecordedAt);
+                default:
+                    if (Transition(e.Data) is { } t) Move(context, t, e.RecordedAt);
                     break;
             }
         }
@@ -79,24 +64,29 @@ public sealed class DeclarationsProjection : IProjection
             folded[s.DeclarationId] = new Row { Submitted = s, CreatedAt = e.RecordedAt, UpdatedAt = e.RecordedAt };
             return true;
         }
-        var (id, state, statement, clawback) = e.Data switch
-        {
-            DeclarationEligible x => (x.DeclarationId, DeclarationState.Eligible, (Guid?)x.StatementId, (Guid?)null),
-            DeclarationPayable x => (x.DeclarationId, DeclarationState.Payable, null, null),
-            DeclarationPaid x => (x.DeclarationId, DeclarationState.Paid, null, null),
-            DeclarationVoided x => (x.DeclarationId, DeclarationState.Voided, null, null),
-            DeclarationAwaitingClawback x => (x.DeclarationId, DeclarationState.AwaitingClawback, null, (Guid?)x.ClawbackStatementId),
-            DeclarationClawedBack x => (x.DeclarationId, DeclarationState.ClawedBack, null, null),
-            _ => (Guid.Empty, default, null, null),
-        };
-        if (id == Guid.Empty) return true; // not an event this projection writes for
-        if (!folded.TryGetValue(id, out var row)) return false;
-        row.State = state;
+        if (Transition(e.Data) is not { } t) return true; // not an event this projection writes for
+        if (!folded.TryGetValue(t.DeclarationId, out var row)) return false;
+        row.State = t.State;
         row.UpdatedAt = e.RecordedAt;
-        if (statement is not null) row.StatementId = statement;
-        if (clawback is not null) row.ClawbackStatementId = clawback;
+        row.StatementId = t.StatementId ?? row.StatementId;
+        row.ClawbackStatementId = t.ClawbackStatementId ?? row.ClawbackStatementId;
         return true;
     }
+
+    /// A declaration's move to another state, and the statement it names (eligible: the paying one; awaiting
+    /// clawback: the clawing-back one).
+    private sealed record StateChange(Guid DeclarationId, DeclarationState State, Guid? StatementId = null, Guid? ClawbackStatementId = null);
+
+    private static StateChange? Transition(object data) => data switch
+    {
+        DeclarationEligible x => new(x.DeclarationId, DeclarationState.Eligible, StatementId: x.StatementId),
+        DeclarationPayable x => new(x.DeclarationId, DeclarationState.Payable),
+        DeclarationPaid x => new(x.DeclarationId, DeclarationState.Paid),
+        DeclarationVoided x => new(x.DeclarationId, DeclarationState.Voided),
+        DeclarationAwaitingClawback x => new(x.DeclarationId, DeclarationState.AwaitingClawback, ClawbackStatementId: x.ClawbackStatementId),
+        DeclarationClawedBack x => new(x.DeclarationId, DeclarationState.ClawedBack),
+        _ => null,
+    };
 
     public ValueTask CompleteRebuildAsync(ProjectionContext context, CancellationToken ct)
     {
@@ -120,12 +110,14 @@ public sealed class DeclarationsProjection : IProjection
         return ValueTask.CompletedTask;
     }
 
-    private static void Move(ProjectionContext context, Guid id, DeclarationState state, DateTimeOffset at, string extra = "", Guid? statement = null)
+    private static void Move(ProjectionContext context, StateChange t, DateTimeOffset at)
     {
-        if (statement is { } s)
-            context.Enqueue($"UPDATE declarations SET state = $2, api_updated_at = $3{extra} WHERE declaration_id = $1", id, state.ApiName(), at, s);
+        if (t.StatementId is { } paying)
+            context.Enqueue("UPDATE declarations SET state = $2, api_updated_at = $3, statement_id = $4 WHERE declaration_id = $1", t.DeclarationId, t.State.ApiName(), at, paying);
+        else if (t.ClawbackStatementId is { } clawing)
+            context.Enqueue("UPDATE declarations SET state = $2, api_updated_at = $3, clawback_statement_id = $4 WHERE declaration_id = $1", t.DeclarationId, t.State.ApiName(), at, clawing);
         else
-            context.Enqueue("UPDATE declarations SET state = $2, api_updated_at = $3 WHERE declaration_id = $1", id, state.ApiName(), at);
+            context.Enqueue("UPDATE declarations SET state = $2, api_updated_at = $3 WHERE declaration_id = $1", t.DeclarationId, t.State.ApiName(), at);
     }
 
     public static string RoleName(TeacherRole role) => role == TeacherRole.Ect ? "ect" : "mentor";
