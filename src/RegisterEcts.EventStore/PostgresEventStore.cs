@@ -330,7 +330,7 @@ public sealed class PostgresEventStore : IAsyncDisposable
 
     private async Task<List<(RecordedEvent Event, ulong Tx)>> ReadPageAsync(NpgsqlConnection conn, string where, NpgsqlParameter[] parameters, CancellationToken ct)
     {
-        var rows = new List<(long Seq, Guid Id, Guid StreamId, string StreamType, long Version, string Type, string Data, string Metadata, DateTimeOffset RecordedAt, ulong Tx)>();
+        var rows = new List<(long Seq, Guid Id, Guid StreamId, string StreamType, long Version, string Type, byte[] Data, byte[] Metadata, DateTimeOffset RecordedAt, ulong Tx)>();
         await using (var cmd = new NpgsqlCommand(
             $"SELECT e.seq, e.id, e.stream_id, s.type, e.version, e.type, e.data, e.metadata, e.recorded_at, e.tx_id FROM es_events e JOIN es_streams s ON s.id = e.stream_id WHERE {where}", conn))
         {
@@ -338,10 +338,10 @@ public sealed class PostgresEventStore : IAsyncDisposable
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 rows.Add((reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
-                    reader.GetString(6), reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8), reader.GetFieldValue<ulong>(9)));
+                    reader.GetFieldValue<byte[]>(6), reader.GetFieldValue<byte[]>(7), reader.GetFieldValue<DateTimeOffset>(8), reader.GetFieldValue<ulong>(9)));
         }
 
-        var sealedSubjects = rows.Where(r => r.Data.Contains("\"pd1:", StringComparison.Ordinal)).Select(r => r.StreamId).Distinct().ToArray();
+        var sealedSubjects = rows.Where(r => PersonalData.MaySeal(r.Data)).Select(r => r.StreamId).Distinct().ToArray();
         var keys = new Dictionary<Guid, byte[]?>();
         if (sealedSubjects.Length > 0)
         {
@@ -414,15 +414,17 @@ public sealed class PostgresEventStore : IAsyncDisposable
     }
 
     private RecordedEvent ReadEvent(NpgsqlDataReader r, Dictionary<Guid, byte[]?> keys) =>
-        Deserialize(r.GetInt64(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt64(4), r.GetString(5), r.GetString(6), r.GetString(7),
-            r.GetFieldValue<DateTimeOffset>(8), keys);
+        Deserialize(r.GetInt64(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt64(4), r.GetString(5), r.GetFieldValue<byte[]>(6),
+            r.GetFieldValue<byte[]>(7), r.GetFieldValue<DateTimeOffset>(8), keys);
 
-    /// <summary>The one deserialiser: upcasters, then personal data, then the current record type.</summary>
-    private RecordedEvent Deserialize(long seq, Guid id, Guid streamId, string streamType, long version, string typeName, string json, string metadataJson,
+    /// <summary>
+    /// The one deserialiser: upcasters, then personal data, then the current record type. Bodies and metadata arrive
+    /// as the UTF-8 the database sends (jsonb read as bytes), which the JSON reader takes without a detour through strings.
+    /// </summary>
+    private RecordedEvent Deserialize(long seq, Guid id, Guid streamId, string streamType, long version, string typeName, byte[] json, byte[] metadata,
         DateTimeOffset recordedAt, Dictionary<Guid, byte[]?> keys)
     {
         var name = typeName;
-        var metadata = JsonSerializer.Deserialize<EventMetadata>(metadataJson, EventTypeRegistry.JsonOptions)!;
         // Most events are current and hold nothing personal: read them straight into their record.
         if (Types.Current(typeName) is { PersonalProperties.Count: 0 } direct)
             return new RecordedEvent(seq, id, streamId, streamType, version, name,

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using RegisterEcts.EventStore.Serialization;
+
 namespace RegisterEcts.EventStore;
 
 /// <summary>An event as the store holds it: the body plus where and when it was recorded.</summary>
@@ -10,7 +13,31 @@ public sealed record RecordedEvent(
     string TypeName,
     object Data,
     EventMetadata Metadata,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt)
+{
+    // Read events keep their metadata as the UTF-8 JSON the database sent and parse it on first use: most
+    // consumers (folds, most projections, rebuilds) never look at it, and parsing it cost as much as the body.
+    private byte[]? _metadataJson;
+    private EventMetadata? _metadata = Metadata;
+
+    internal RecordedEvent(long sequence, Guid id, Guid streamId, string streamType, long version, string typeName, object data, byte[] metadataJson,
+        DateTimeOffset recordedAt)
+        : this(sequence, id, streamId, streamType, version, typeName, data, (EventMetadata)null!, recordedAt) => _metadataJson = metadataJson;
+
+    public EventMetadata Metadata
+    {
+        get => _metadata ??= JsonSerializer.Deserialize<EventMetadata>(_metadataJson, EventTypeRegistry.JsonOptions)
+            ?? throw new JsonException($"Event {Sequence} has no metadata.");
+        init => (_metadata, _metadataJson) = (value, null);
+    }
+
+    // Equal when what they say is equal, whether or not the metadata has been parsed yet.
+    public bool Equals(RecordedEvent? other) =>
+        other is not null && Sequence == other.Sequence && Id == other.Id && StreamId == other.StreamId && StreamType == other.StreamType &&
+        Version == other.Version && TypeName == other.TypeName && Equals(Data, other.Data) && Metadata == other.Metadata && RecordedAt == other.RecordedAt;
+
+    public override int GetHashCode() => HashCode.Combine(Sequence, Id, StreamId, Version, TypeName);
+}
 
 /// <summary>Events to append to one stream.</summary>
 public sealed record StreamAppend(Guid StreamId, string StreamType, ExpectedVersion Expected, IReadOnlyList<object> Events);

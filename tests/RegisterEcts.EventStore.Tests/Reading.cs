@@ -88,4 +88,26 @@ public class when_reading_streams_and_the_log(TestStoreFixture fixture) : IClass
         var dbNow = (DateTime)(await now.ExecuteScalarAsync())!;
         (new DateTimeOffset(dbNow) - stored.RecordedAt).Duration().ShouldBeLessThan(TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public async Task metadata_without_causation_reason_or_ticket_is_stored_without_them_and_reads_back_as_null()
+    {
+        var id = Guid.CreateVersion7();
+        var context = new EventContext(new Actor("school", "100001", "Oak Academy"), CorrelationId: "corr-1");
+
+        await _store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, [Registered(id)], context);
+        var first = (await _store.ReadStreamAsync(id)).Events.Single();
+        var second = (await _store.ReadStreamAsync(id)).Events.Single();
+
+        await using (var stored = _store.DataSource.CreateCommand("SELECT metadata ?| array['causation_id', 'reason', 'support_ticket'] FROM es_events WHERE stream_id = $1"))
+        {
+            stored.Parameters.Add(new() { Value = id });
+            ((bool)(await stored.ExecuteScalarAsync())!).ShouldBeFalse();
+        }
+        // Metadata is read when first asked for; events are equal whether or not it has been yet.
+        second.ShouldBe(first);
+        first.Metadata.ShouldBe(new EventMetadata(context.Actor, "corr-1", null, null, null));
+        second.ShouldBe(first);
+        first.ShouldBe(second with { Metadata = first.Metadata });
+    }
 }

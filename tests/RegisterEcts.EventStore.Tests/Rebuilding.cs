@@ -59,6 +59,35 @@ public class when_a_projection_is_rebuilt_offline : TeacherStatusStore
         error.Message.ShouldContain("declares no tables");
     }
 
+    [Fact]
+    public async Task a_projection_that_reads_through_the_connection_is_stopped_and_the_table_is_left_as_it_was()
+    {
+        await AppendCareers(10);
+        var before = await Snapshot();
+        // Inline it may read in its transaction; in a rebuild the previous page's writes may still be running there.
+        var readsBack = new ReadsBack(Projection);
+        await using var store = CreateStore(o => o.InlineProjections.Add(readsBack));
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => new ProjectionRebuilder(store, batchSize: 5).RebuildAsync(readsBack));
+
+        error.Message.ShouldContain("read nothing through the connection");
+        (await Snapshot()).ShouldBe(before);
+    }
+
+    private sealed class ReadsBack(IProjection inner) : IProjection
+    {
+        public string Name => "reads_back";
+
+        public IReadOnlyList<string> Tables => inner.Tables;
+
+        public async ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
+        {
+            await using var read = new Npgsql.NpgsqlCommand("SELECT count(*) FROM teacher_status", context.Connection);
+            await read.ExecuteScalarAsync(ct);
+            await inner.ApplyAsync(events, context, ct);
+        }
+    }
+
     private sealed class SyncProgress(Action<RebuildProgress> report) : IProgress<RebuildProgress>
     {
         public void Report(RebuildProgress value) => report(value);

@@ -30,7 +30,7 @@ public interface IProjection
 
     /// <summary>
     /// Applies a batch of events, in order. Reads may use <see cref="ProjectionContext.Connection"/>
-    /// (inside the transaction); writes go through <see cref="ProjectionContext.Enqueue(string, object?[])"/>
+    /// (inside the transaction; not in a rebuild); writes go through <see cref="ProjectionContext.Enqueue(string, object?[])"/>
     /// so they travel in one round trip with the commit.
     /// </summary>
     ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct);
@@ -56,13 +56,21 @@ public sealed class ProjectionContext
     internal ProjectionContext(PostgresEventStore store, NpgsqlConnection connection, bool isRebuild = false, Dictionary<Type, object>? session = null)
     {
         _store = store;
-        Connection = connection;
+        _connection = connection;
         IsRebuild = isRebuild;
         _session = session ?? [];
     }
 
-    /// <summary>The connection, already inside the transaction. Use it for reads only.</summary>
-    public NpgsqlConnection Connection { get; }
+    /// <summary>
+    /// The connection, already inside the transaction. Use it for reads only, and never in a rebuild: a rebuild
+    /// projects a page while the previous page's writes still run on it, and has nothing to read back anyway
+    /// (<see cref="IsRebuild"/>).
+    /// </summary>
+    public NpgsqlConnection Connection => IsRebuild
+        ? throw new InvalidOperationException("A rebuild's projections read nothing through the connection: keep what later events need in the session.")
+        : _connection;
+
+    private readonly NpgsqlConnection _connection;
 
     /// <summary>
     /// True while a rebuild replays every event from the start into empty tables: a stream the projection has

@@ -62,6 +62,10 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
         long lastSeq = 0, done = 0;
         var session = new Dictionary<Type, object>();
         var next = ReadAfter(0, 0);
+        // Three stages overlap: the next page is read, this page is projected, the previous page's writes run on the
+        // server. A projection in a rebuild does not read through the connection (ProjectionContext.Connection), so
+        // projecting a page never waits for the writes before it; the writes themselves stay in page order.
+        var writing = Task.CompletedTask;
         while (true)
         {
             var page = await next;
@@ -71,10 +75,12 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
             var context = new ProjectionContext(store, conn, isRebuild: true, session);
             var events = page.Select(p => p.Event).ToList();
             foreach (var projection in projections) await projection.ApplyAsync(events, context, ct);
-            await context.WriteAsync(conn, ct);
+            await writing;
+            writing = context.WriteAsync(conn, ct);
             done += page.Count;
             progress?.Report(new RebuildProgress(name, done, Math.Max(total, done), done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
         }
+        await writing;
 
         await ProjectionContext.CompleteRebuildAsync(store, conn, projections, session, ct);
         foreach (var projection in projections)

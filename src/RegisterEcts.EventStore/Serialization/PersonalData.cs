@@ -19,6 +19,9 @@ public static class PersonalData
 
     internal static byte[] NewKey() => RandomNumberGenerator.GetBytes(32);
 
+    /// <summary>Whether a stored body (UTF-8 JSON) may hold a sealed field, so its subject's key is needed to read it.</summary>
+    internal static bool MaySeal(ReadOnlySpan<byte> json) => json.IndexOf("\"pd1:"u8) >= 0;
+
     internal static void Seal(JsonObject body, IReadOnlyList<EventTypeRegistry.PersonalProperty> properties, Guid subject, byte[]? key)
     {
         foreach (var (name, isString) in properties)
