@@ -206,26 +206,9 @@ public sealed class TeacherPeriodsProjection : IProjection
             }
         }
 
+        // Statuses last: the page's copied rows are in the table before any statement runs.
         rows?.CopyAll(context);
-        // A status is worked out from the rows as they stand, and nothing else reads it: a rebuild works each one out
-        // once, when it completes, rather than again on every page that touches the teacher.
-        if (context.IsRebuild) context.Session<TrainingStatusDue>().UnionWith(trainingChanged);
-        else RefreshTrainingStatuses(context, trainingChanged);
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask CompleteRebuildAsync(ProjectionContext context, CancellationToken ct)
-    {
-        var due = context.Session<TrainingStatusDue>();
-        RefreshTrainingStatuses(context, due);
-        due.Clear();
-        return ValueTask.CompletedTask;
-    }
-
-    // Statuses last: the page's copied rows are in the table before any statement runs.
-    private static void RefreshTrainingStatuses(ProjectionContext context, HashSet<Guid> teacherIds)
-    {
-        foreach (var ids in teacherIds.Chunk(10_000))
+        if (trainingChanged.Count > 0)
             context.Enqueue(
                 """
                 UPDATE teachers t SET
@@ -233,11 +216,9 @@ public sealed class TeacherPeriodsProjection : IProjection
                     mentor_training_status = (SELECT p.status FROM training_periods p WHERE p.teacher_id = t.teacher_id AND p.role = 'mentor' ORDER BY lower(p.dates) DESC LIMIT 1)
                 WHERE t.teacher_id = ANY($1)
                 """,
-                ids);
+                trainingChanged.ToArray());
+        return ValueTask.CompletedTask;
     }
-
-    /// <summary>Rebuild only: teachers whose training statuses are to be worked out when the rebuild completes.</summary>
-    private sealed class TrainingStatusDue : HashSet<Guid>;
 
     private static void MergedIn(ProjectionContext context, TeacherHistoryMerged h)
     {

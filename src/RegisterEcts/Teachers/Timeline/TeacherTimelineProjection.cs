@@ -57,34 +57,24 @@ public sealed class TeacherTimelineProjection : IProjection
         }
         if (context.IsRebuild)
         {
-            // A teacher's state is written once when the rebuild completes, not on every page the teacher appears in.
-            session.Unwritten.UnionWith(touched);
+            // One statement for the page rather than one per teacher; a teacher can reappear in a later page, hence the upsert.
+            if (touched.Count > 0)
+                context.Enqueue(
+                    """
+                    INSERT INTO teacher_timeline_teachers (teacher_id, state) SELECT * FROM unnest($1::uuid[], $2::jsonb[])
+                    ON CONFLICT (teacher_id) DO UPDATE SET state = excluded.state
+                    """,
+                    touched.ToArray(), new NpgsqlParameter
+                    {
+                        Value = touched.Select(id => JsonSerializer.Serialize(session.Teachers[id], EventTypeRegistry.JsonOptions)).ToArray(),
+                        NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+                    });
             return;
         }
         foreach (var id in touched)
             context.Enqueue(
                 "INSERT INTO teacher_timeline_teachers (teacher_id, state) VALUES ($1, $2) ON CONFLICT (teacher_id) DO UPDATE SET state = excluded.state",
                 id, new NpgsqlParameter { Value = JsonSerializer.Serialize(session.Teachers[id], EventTypeRegistry.JsonOptions), NpgsqlDbType = NpgsqlDbType.Jsonb });
-    }
-
-    public ValueTask CompleteRebuildAsync(ProjectionContext context, CancellationToken ct)
-    {
-        var session = context.Session<Lookups>();
-        // An upsert: a blue/green rebuild completes after each catch-up pass, and a teacher can reappear in a later one.
-        // In chunks, so a million teachers do not make one parameter of a million documents.
-        foreach (var ids in session.Unwritten.Chunk(10_000))
-            context.Enqueue(
-                """
-                INSERT INTO teacher_timeline_teachers (teacher_id, state) SELECT * FROM unnest($1::uuid[], $2::jsonb[])
-                ON CONFLICT (teacher_id) DO UPDATE SET state = excluded.state
-                """,
-                ids, new NpgsqlParameter
-                {
-                    Value = ids.Select(id => JsonSerializer.Serialize(session.Teachers[id], EventTypeRegistry.JsonOptions)).ToArray(),
-                    NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-                });
-        session.Unwritten.Clear();
-        return ValueTask.CompletedTask;
     }
 
     private static void Remember(ProjectionContext context, Lookups session, Guid id, string name, int? urn)
@@ -162,8 +152,6 @@ public sealed class TeacherTimelineProjection : IProjection
     {
         public Dictionary<Guid, NameRow> Names { get; } = [];
         public Dictionary<Guid, Teacher> Teachers { get; } = [];
-        // Rebuild only: teachers whose state has changed since the rebuild last completed.
-        public HashSet<Guid> Unwritten { get; } = [];
         private readonly Dictionary<int, Guid> _urns = [];
         private readonly HashSet<Guid> _looked = [];
 
