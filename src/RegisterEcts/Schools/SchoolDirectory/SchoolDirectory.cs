@@ -41,10 +41,19 @@ public sealed class SchoolDirectoryProjection : IProjection
 
     private const string Columns = "school_id, urn, name, status, eligible, previous_urns, closed_on, independent";
 
-    /// By current URN first, then by a URN the school had before academisation.
+    /// By current URN first, then by a URN the school had before academisation. Two index lookups (the unique URN, the
+    /// GIN index on previous_urns through @>): "urn = $1 OR $1 = ANY (previous_urns)" read every school, on every
+    /// request a school makes.
     public static async Task<SchoolRow?> FindByUrnAsync(NpgsqlDataSource db, int urn, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM schools WHERE urn = $1 OR $1 = ANY (previous_urns) ORDER BY (urn = $1) DESC LIMIT 1");
+        await using var cmd = db.CreateCommand(
+            $"""
+            SELECT {Columns} FROM (
+                SELECT {Columns}, 0 AS rank FROM schools WHERE urn = $1
+                UNION ALL
+                SELECT {Columns}, 1 AS rank FROM schools WHERE previous_urns @> ARRAY[$1::integer]
+            ) found ORDER BY rank LIMIT 1
+            """);
         cmd.Parameters.Add(new() { Value = urn });
         return (await ReadAsync(cmd, ct)).FirstOrDefault();
     }
