@@ -66,12 +66,21 @@ public class when_a_projection_is_rebuilt_offline : TeacherStatusStore
         var before = await Snapshot();
         // Inline it may read in its transaction; in a rebuild the previous page's writes may still be running there.
         var readsBack = new ReadsBack(Projection);
-        await using var store = CreateStore(o => o.InlineProjections.Add(readsBack));
+        var application = $"{Schema}_reads_back";
+        var options = new EventStoreOptions { ConnectionString = $"{TestDatabase.ConnectionString};Application Name={application}", Schema = Schema };
+        Configure(options);
+        options.InlineProjections.Add(readsBack);
+        await using var store = new PostgresEventStore(options);
 
+        // Pages of 5: the next page is being read ahead when the first one fails.
         var error = await Should.ThrowAsync<InvalidOperationException>(() => new ProjectionRebuilder(store, batchSize: 5).RebuildAsync(readsBack));
 
         error.Message.ShouldContain("read nothing through the connection");
         (await Snapshot()).ShouldBe(before);
+        // Nothing of the failed rebuild stays inside a transaction, where it would hold back what the daemon may read.
+        await using var open = Store.DataSource.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND xact_start IS NOT NULL");
+        open.Parameters.Add(new() { Value = application });
+        ((long)(await open.ExecuteScalarAsync())!).ShouldBe(0);
     }
 
     private sealed class ReadsBack(IProjection inner) : IProjection

@@ -66,21 +66,33 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
         // server. A projection in a rebuild does not read through the connection (ProjectionContext.Connection), so
         // projecting a page never waits for the writes before it; the writes themselves stay in page order.
         var writing = Task.CompletedTask;
-        while (true)
+        try
         {
-            var page = await next;
-            if (page.Count == 0) break;
-            (lastTx, lastSeq) = (page[^1].Tx, page[^1].Event.Sequence);
-            next = page.Count < batchSize ? Task.FromResult<IReadOnlyList<(RecordedEvent, ulong)>>([]) : Task.Run(() => ReadAfter(lastTx, lastSeq), ct);
-            var context = new ProjectionContext(store, conn, isRebuild: true, session);
-            var events = page.Select(p => p.Event).ToList();
-            foreach (var projection in projections) await projection.ApplyAsync(events, context, ct);
+            while (true)
+            {
+                var page = await next;
+                if (page.Count == 0) break;
+                (lastTx, lastSeq) = (page[^1].Tx, page[^1].Event.Sequence);
+                next = page.Count < batchSize ? Task.FromResult<IReadOnlyList<(RecordedEvent, ulong)>>([]) : Task.Run(() => ReadAfter(lastTx, lastSeq), ct);
+                var context = new ProjectionContext(store, conn, isRebuild: true, session);
+                var events = page.Select(p => p.Event).ToList();
+                foreach (var projection in projections) await projection.ApplyAsync(events, context, ct);
+                await writing;
+                writing = context.WriteAsync(conn, ct);
+                done += page.Count;
+                progress?.Report(new RebuildProgress(name, done, Math.Max(total, done), done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
+            }
             await writing;
-            writing = context.WriteAsync(conn, ct);
-            done += page.Count;
-            progress?.Report(new RebuildProgress(name, done, Math.Max(total, done), done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
         }
-        await writing;
+        catch
+        {
+            // Let the page being read and the writes in flight finish before the transactions roll back: a connection
+            // busy with a command cannot roll back, and one left inside a transaction would hold back every reader of
+            // settled events (the daemon) until it was closed.
+            await Quietly(next);
+            await Quietly(writing);
+            throw;
+        }
 
         await ProjectionContext.CompleteRebuildAsync(store, conn, projections, session, ct);
         foreach (var projection in projections)
@@ -91,6 +103,12 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
         await Execute(conn, $"ANALYZE {tables}", ct);
         progress?.Report(new RebuildProgress(name, done, done, done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
         return done;
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try { await task; }
+        catch { /* the error that matters is the one being rethrown */ }
     }
 
     private static async Task Execute(NpgsqlConnection conn, string sql, CancellationToken ct)
