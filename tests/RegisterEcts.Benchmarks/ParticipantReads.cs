@@ -99,7 +99,7 @@ public static class ParticipantReads
 
     /// Fresh statistics and visibility maps, as autovacuum would have them on a database that grew over months, not
     /// minutes (a bulk seed's tables are minutes old): lists page keys by index-only scans, which need both.
-    private static async Task VacuumAnalyzeAsync(PostgresEventStore store, string schema)
+    internal static async Task VacuumAnalyzeAsync(PostgresEventStore store, string schema)
     {
         var tables = new List<string>();
         await using (var list = store.DataSource.CreateCommand("SELECT tablename FROM pg_tables WHERE schemaname = $1"))

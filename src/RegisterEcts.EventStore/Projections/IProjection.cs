@@ -93,7 +93,7 @@ public sealed class ProjectionContext
     internal IReadOnlyList<NpgsqlBatchCommand> Commands => _commands;
 
     /// <summary>
-    /// Reads whole streams inside the transaction (events of this batch included when the projection
+    /// Reads whole streams inside the transaction, outside rebuilds (events of this batch included when the projection
     /// <see cref="IProjection.NeedsWrittenEvents"/>), in (stream, version) order, personal fields as a reader sees them.
     /// For projections whose rows depend on a stream's whole history rather than one event.
     /// </summary>
