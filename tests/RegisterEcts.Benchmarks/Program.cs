@@ -66,8 +66,8 @@ if (!httpOnly)
 {
     foreach (var writers in new[] { 1, 8 })
     {
-        var ours = await Median(runs, () => W1Append.RunAsync(store, streams, writers));
-        var raw = await Median(runs, () => W1Append.RunRawAsync(store, streams, writers));
+        var ours = await Percentiles.MedianAsync(runs, () => W1Append.RunAsync(store, streams, writers));
+        var raw = await Percentiles.MedianAsync(runs, () => W1Append.RunRawAsync(store, streams, writers));
         var comparison = new Comparison($"append {writers} writer{(writers == 1 ? "" : "s")}", "events/s", ours, $"raw insert {writers} writer{(writers == 1 ? "" : "s")}", "tx/s", raw);
         results.Add(comparison);
         Console.WriteLine(comparison);
@@ -190,14 +190,6 @@ static string Repository()
     for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         if (File.Exists(Path.Combine(dir.FullName, "RegisterEcts.sln"))) return dir.FullName;
     throw new InvalidOperationException("Run from inside the repository.");
-}
-
-static async Task<double> Median(int runs, Func<Task<double>> run)
-{
-    var values = new List<double>();
-    for (var i = 0; i < runs; i++) values.Add(await run());
-    values.Sort();
-    return values[values.Count / 2];
 }
 
 public sealed record Comparison(string Ours, string OursUnit, double OursValue, string Raw, string RawUnit, double RawValue)

@@ -14,18 +14,13 @@ public static class W2W3
 {
     public static async Task<(double Ours, double Raw)> RebuildAsync(PostgresEventStore store, IProjection projection)
     {
-        await RebuildOnceAsync(store, projection); // warm-up
+        var (_, events) = await RebuildOnceAsync(store, projection); // warm-up
         // Each a median of three, as W1 is: one rebuild of 100,000 events takes about a second, which this machine's
         // noise moved by a third from one run to the next.
-        var rebuilds = new List<(double Rate, long Events)>();
-        for (var run = 0; run < 3; run++) rebuilds.Add(await RebuildOnceAsync(store, projection));
-        var events = rebuilds[0].Events;
-        var copies = new List<double>();
-        for (var run = 0; run < 3; run++) copies.Add(await CopyOnceAsync(store, events));
-        return (Median(rebuilds.Select(r => r.Rate)), Median(copies));
+        var ours = await Percentiles.MedianAsync(3, async () => (await RebuildOnceAsync(store, projection)).Rate);
+        var raw = await Percentiles.MedianAsync(3, () => CopyOnceAsync(store, events));
+        return (ours, raw);
     }
-
-    private static double Median(IEnumerable<double> values) => values.Order().ElementAt(1);
 
     /// <summary>The raw side of W2: as many rows as the rebuild replays events, by binary COPY into a table like its projection's.</summary>
     private static async Task<double> CopyOnceAsync(PostgresEventStore store, long rows)
@@ -146,4 +141,13 @@ public sealed record Percentiles(double P50, double P99)
     }
 
     public override string ToString() => $"p50 {P50:0.000} ms, p99 {P99:0.000} ms";
+
+    /// <summary>The median of <paramref name="runs"/> runs of a measurement, run one after another.</summary>
+    public static async Task<double> MedianAsync(int runs, Func<Task<double>> run)
+    {
+        var values = new List<double>();
+        for (var i = 0; i < runs; i++) values.Add(await run());
+        values.Sort();
+        return values[values.Count / 2];
+    }
 }
