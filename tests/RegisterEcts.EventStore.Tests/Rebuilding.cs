@@ -83,6 +83,46 @@ public class when_a_projection_is_rebuilt_offline : TeacherStatusStore
         ((long)(await open.ExecuteScalarAsync())!).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task an_append_holding_one_of_its_tables_while_it_waits_for_another_does_not_deadlock_a_rebuild_of_both()
+    {
+        await AppendCareers(10);
+        var before = await Snapshot();
+        await using (var create = Store.DataSource.CreateCommand("CREATE TABLE event_counts (events integer NOT NULL)")) await create.ExecuteNonQueryAsync();
+        var options = new EventStoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = Schema };
+        Configure(options);
+        options.InlineProjections.Add(new CountsEvents());
+        await using var store = new PostgresEventStore(options);
+
+        // The append's transaction writes the second projection's table, then waits for the first one's, which one writer
+        // of the rebuild holds while another writer waits for the append: a cycle that passes through the rebuilding process.
+        await using var append = await store.DataSource.OpenConnectionAsync();
+        await using var tx = await append.BeginTransactionAsync();
+        await using (var insert = new Npgsql.NpgsqlCommand("INSERT INTO event_counts VALUES (0)", append, tx)) await insert.ExecuteNonQueryAsync();
+        var rebuild = new ProjectionRebuilder(store).RebuildAsync(store.InlineProjections);
+        await using (var locked = store.DataSource.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = 'teacher_status'::regclass AND mode = 'AccessExclusiveLock' AND granted)"))
+            while (!(bool)(await locked.ExecuteScalarAsync())!) await Task.Delay(10);
+        await using (var update = new Npgsql.NpgsqlCommand("UPDATE teacher_status SET status = 'wrong'", append, tx)) await update.ExecuteNonQueryAsync();
+        await tx.CommitAsync();
+
+        (await rebuild.WaitAsync(TimeSpan.FromSeconds(30))).ShouldBe(30);
+        (await Snapshot()).ShouldBe(before);
+    }
+
+    private sealed class CountsEvents : IProjection
+    {
+        public string Name => "event_counts";
+
+        public IReadOnlyList<string> Tables => ["event_counts"];
+
+        public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
+        {
+            context.Enqueue("INSERT INTO event_counts VALUES ($1)", events.Count);
+            return ValueTask.CompletedTask;
+        }
+    }
+
     private sealed class ReadsBack(IProjection inner) : IProjection
     {
         public string Name => "reads_back";

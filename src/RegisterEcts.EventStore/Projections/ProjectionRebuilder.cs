@@ -34,75 +34,141 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
         using var activity = EventStoreTelemetry.Source.StartActivity("es.projection.rebuild");
         activity?.SetTag("es.projection", name);
         var watch = Stopwatch.StartNew();
-        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var tables = string.Join(", ", projections.SelectMany(p => p.Tables).Select(SchemaMigrator.QuoteIdent));
-        await Execute(conn, $"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE; TRUNCATE {tables}", ct);
-        // The snapshot is taken here, after the lock: appends that committed while we waited are included,
-        // and those still to commit apply their own inline writes once we release the lock.
-        long total;
-        await using (var count = new NpgsqlCommand("SELECT count(*) FROM es_events", conn))
-            total = (long)(await count.ExecuteScalarAsync(ct))!;
-
-        // Pages are read and deserialised on a second connection that shares this transaction's snapshot, one
-        // page ahead, so reading the log overlaps with projecting and writing the page before it.
-        string snapshot;
-        await using (var export = new NpgsqlCommand("SELECT pg_export_snapshot()", conn))
-            snapshot = (string)(await export.ExecuteScalarAsync(ct))!;
-        await using var readConn = await store.DataSource.OpenConnectionAsync(ct);
-        await using var readTx = await readConn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        await Execute(readConn, $"SET TRANSACTION SNAPSHOT '{snapshot}'", ct);
-
-        Task<IReadOnlyList<(RecordedEvent Event, ulong Tx)>> ReadAfter(ulong tx, long seq) =>
-            // An async projection resumes in the daemon from where the rebuild stops, so the rebuild
-            // replays only settled events, exactly as the daemon would.
-            isAsync ? store.ReadSettledPageAsync(readConn, tx, seq, batchSize, ct) : store.ReadPageAfterAsync(readConn, tx, seq, batchSize, ct);
-
-        ulong lastTx = 0;
-        long lastSeq = 0, done = 0;
-        var session = new Dictionary<Type, object>();
-        var next = ReadAfter(0, 0);
-        // Three stages overlap: the next page is read, this page is projected, the previous page's writes run on the
-        // server. A projection in a rebuild does not read through the connection (ProjectionContext.Connection), so
-        // projecting a page never waits for the writes before it; the writes themselves stay in page order.
-        var writing = Task.CompletedTask;
+        // One writer per projection, each on its own connection and transaction: the server then writes the projections'
+        // tables on as many backends at once, where one backend writing them all in turn was the limit of a full rebuild.
+        // Their queued SQL only ever touches their own tables, so nothing needs another writer's uncommitted rows.
+        var writers = projections.Select(p => new Writer(p)).ToList();
         try
         {
-            while (true)
-            {
-                var page = await next;
-                if (page.Count == 0) break;
-                (lastTx, lastSeq) = (page[^1].Tx, page[^1].Event.Sequence);
-                next = page.Count < batchSize ? Task.FromResult<IReadOnlyList<(RecordedEvent, ulong)>>([]) : Task.Run(() => ReadAfter(lastTx, lastSeq), ct);
-                var context = new ProjectionContext(store, conn, isRebuild: true, session);
-                var events = page.Select(p => p.Event).ToList();
-                foreach (var projection in projections) await projection.ApplyAsync(events, context, ct);
-                await writing;
-                writing = context.WriteAsync(conn, ct);
-                done += page.Count;
-                progress?.Report(new RebuildProgress(name, done, Math.Max(total, done), done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
-            }
-            await writing;
-        }
-        catch
-        {
-            // Let the page being read and the writes in flight finish before the transactions roll back: a connection
-            // busy with a command cannot roll back, and one left inside a transaction would hold back every reader of
-            // settled events (the daemon) until it was closed.
-            await Quietly(next);
-            await Quietly(writing);
-            throw;
-        }
+            await LockAsync(writers, ct);
+            // The snapshot is taken here, after every lock: appends that committed while we waited are included,
+            // and those still to commit apply their own inline writes once we release the locks.
+            await using var readConn = await store.DataSource.OpenConnectionAsync(ct);
+            await using var readTx = await readConn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+            long total;
+            await using (var count = new NpgsqlCommand("SELECT count(*) FROM es_events", readConn))
+                total = (long)(await count.ExecuteScalarAsync(ct))!;
 
-        await ProjectionContext.CompleteRebuildAsync(store, conn, projections, session, ct);
-        foreach (var projection in projections)
-            await ProjectionVersions.MarkRebuiltAsync(conn, projection, lastTx, lastSeq, ct);
-        await tx.CommitAsync(ct);
-        // Fresh statistics at once: plans cached while the tables looked empty would otherwise keep
-        // scanning them sequentially until autovacuum gets round to it.
-        await Execute(conn, $"ANALYZE {tables}", ct);
-        progress?.Report(new RebuildProgress(name, done, done, done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
-        return done;
+            Task<IReadOnlyList<(RecordedEvent Event, ulong Tx)>> ReadAfter(ulong tx, long seq) =>
+                // An async projection resumes in the daemon from where the rebuild stops, so the rebuild
+                // replays only settled events, exactly as the daemon would.
+                isAsync ? store.ReadSettledPageAsync(readConn, tx, seq, batchSize, ct) : store.ReadPageAfterAsync(readConn, tx, seq, batchSize, ct);
+
+            ulong lastTx = 0;
+            long lastSeq = 0, done = 0;
+            var session = new Dictionary<Type, object>();
+            // Three stages overlap: the next page is read, this page is projected, the previous page's writes run on the
+            // server. A projection in a rebuild does not read through the connection (ProjectionContext.Connection), so
+            // projecting a page never waits for the writes before it; each writer's writes stay in page order.
+            var next = ReadAfter(0, 0);
+            try
+            {
+                while (true)
+                {
+                    var page = await next;
+                    if (page.Count == 0) break;
+                    (lastTx, lastSeq) = (page[^1].Tx, page[^1].Event.Sequence);
+                    next = page.Count < batchSize ? Task.FromResult<IReadOnlyList<(RecordedEvent, ulong)>>([]) : Task.Run(() => ReadAfter(lastTx, lastSeq), ct);
+                    var events = page.Select(p => p.Event).ToList();
+                    var contexts = new List<ProjectionContext>(writers.Count);
+                    foreach (var writer in writers)
+                    {
+                        contexts.Add(new ProjectionContext(store, writer.Connection, isRebuild: true, session));
+                        await writer.Projection.ApplyAsync(events, contexts[^1], ct);
+                    }
+                    await Task.WhenAll(writers.Select(w => w.Writing));
+                    for (var i = 0; i < writers.Count; i++) writers[i].Writing = contexts[i].WriteAsync(writers[i].Connection, ct);
+                    done += page.Count;
+                    progress?.Report(new RebuildProgress(name, done, Math.Max(total, done), done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
+                }
+            }
+            finally
+            {
+                // A connection busy with a command cannot roll back: let the page being read finish first.
+                await Quietly(next);
+            }
+
+            // What each projection folded in memory, then its version and position, all on its own writer; then every commit.
+            foreach (var writer in writers)
+            {
+                var context = new ProjectionContext(store, writer.Connection, isRebuild: true, session);
+                await writer.Projection.CompleteRebuildAsync(context, ct);
+                writer.Writing = CompleteAsync(writer, context, lastTx, lastSeq, ct);
+            }
+            await Task.WhenAll(writers.Select(w => w.Writing));
+            foreach (var writer in writers) await writer.Transaction!.CommitAsync(ct);
+            // Fresh statistics at once: plans cached while the tables looked empty would otherwise keep
+            // scanning them sequentially until autovacuum gets round to it.
+            await Task.WhenAll(writers.Select(w => Execute(w.Connection, $"ANALYZE {w.Tables}", ct)));
+            progress?.Report(new RebuildProgress(name, done, done, done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
+            return done;
+        }
+        finally
+        {
+            // Writes in flight finish before their transactions roll back: a connection left inside a transaction would
+            // hold back every reader of settled events (the daemon) until it was closed.
+            foreach (var writer in writers)
+            {
+                await Quietly(writer.Writing);
+                await writer.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task CompleteAsync(Writer writer, ProjectionContext context, ulong lastTx, long lastSeq, CancellationToken ct)
+    {
+        await writer.Writing;
+        await context.WriteAsync(writer.Connection, ct);
+        await ProjectionVersions.MarkRebuiltAsync(writer.Connection, writer.Projection, lastTx, lastSeq, ct);
+    }
+
+    /// <summary>
+    /// Every writer opens its transaction and locks its projection's tables, then empties them. A writer holding its locks
+    /// must never wait for one that does not: an append holding a row lock on one writer's table may be queued behind
+    /// another writer's lock, and that cycle passes through this process, where the server cannot see it. So each
+    /// lock waits a short while only; if any times out, all let go and try again a little later.
+    /// </summary>
+    private async Task LockAsync(List<Writer> writers, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Task.WhenAll(writers.Select(async w =>
+                {
+                    w.Connection = await store.DataSource.OpenConnectionAsync(ct);
+                    w.Transaction = await w.Connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+                    await Execute(w.Connection, $"SET LOCAL lock_timeout = '{LockWait.TotalMilliseconds:0}ms'; LOCK TABLE {w.Tables} IN ACCESS EXCLUSIVE MODE; " +
+                        $"SET LOCAL lock_timeout = 0; TRUNCATE {w.Tables}", ct);
+                }));
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                foreach (var writer in writers) await writer.DisposeAsync();
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 100) * Math.Min(attempt, 10)), ct);
+            }
+        }
+    }
+
+    /// <summary>How long one writer waits for its tables' locks before every writer lets go and tries again.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>One projection's connection and transaction in a rebuild, with the writes it has in flight.</summary>
+    private sealed class Writer(IProjection projection) : IAsyncDisposable
+    {
+        public IProjection Projection { get; } = projection;
+        public string Tables { get; } = string.Join(", ", projection.Tables.Select(SchemaMigrator.QuoteIdent));
+        public NpgsqlConnection Connection { get; set; } = null!;
+        public NpgsqlTransaction? Transaction { get; set; }
+        public Task Writing { get; set; } = Task.CompletedTask;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Transaction is not null) await Transaction.DisposeAsync();
+            if (Connection is not null) await Connection.DisposeAsync();
+            (Transaction, Connection, Writing) = (null, null!, Task.CompletedTask);
+        }
     }
 
     private static async Task Quietly(Task task)

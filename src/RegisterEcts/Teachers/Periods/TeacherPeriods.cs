@@ -15,7 +15,7 @@ namespace RegisterEcts.Teachers.Periods;
 /// back into C#: the queued writes run in order in the append's transaction, so a later statement sees an
 /// earlier one's rows, and a rebuild (which replays the same events into the same SQL) cannot differ.
 /// </remarks>
-public sealed class TeacherPeriodsProjection : IProjection
+public sealed partial class TeacherPeriodsProjection : IProjection
 {
     public string Name => "teacher_periods";
 
@@ -28,49 +28,39 @@ public sealed class TeacherPeriodsProjection : IProjection
     {
         // Training statuses are refreshed once per teacher at the end of the batch, from the rows as they then stand.
         var trainingChanged = new HashSet<Guid>();
-        var rows = context.IsRebuild ? context.Session<RebuildTeachers>() : null;
-        // The teachers row changed in memory in a rebuild when it can be, else by the statement a live append runs.
-        void Teacher(Guid teacherId, Action<TeacherRow> change, string sql, params object?[] parameters)
-        {
-            if (rows is null || !rows.TryChange(teacherId, change, context)) context.Enqueue(sql, parameters);
-        }
+        var fold = context.IsRebuild ? context.Session<RebuildFold>() : null;
         foreach (var e in events)
         {
+            if (fold is not null && fold.Apply(e.Data, context)) continue;
             switch (e.Data)
             {
                 // A returning teacher keeps the identity and name they were first registered with.
                 case TeacherRegisteredAsEct r:
-                    if (rows is null || !rows.TryAdd(r.TeacherId, r.Trn, r.Name, context))
-                        context.Enqueue("INSERT INTO teachers (teacher_id, trn, name) VALUES ($1, $2, $3) ON CONFLICT (teacher_id) DO NOTHING", r.TeacherId, r.Trn, r.Name);
+                    context.Enqueue("INSERT INTO teachers (teacher_id, trn, name) VALUES ($1, $2, $3) ON CONFLICT (teacher_id) DO NOTHING", r.TeacherId, r.Trn, r.Name);
                     break;
                 case TeacherRegisteredAsMentor r:
-                    if (rows is null || !rows.TryAdd(r.TeacherId, r.Trn, r.Name, context))
-                        context.Enqueue("INSERT INTO teachers (teacher_id, trn, name) VALUES ($1, $2, $3) ON CONFLICT (teacher_id) DO NOTHING", r.TeacherId, r.Trn, r.Name);
+                    context.Enqueue("INSERT INTO teachers (teacher_id, trn, name) VALUES ($1, $2, $3) ON CONFLICT (teacher_id) DO NOTHING", r.TeacherId, r.Trn, r.Name);
                     break;
                 case TeacherNameCorrected c:
-                    Teacher(c.TeacherId, t => t.Name = c.Name, "UPDATE teachers SET name = $2 WHERE teacher_id = $1", c.TeacherId, c.Name);
+                    context.Enqueue("UPDATE teachers SET name = $2 WHERE teacher_id = $1", c.TeacherId, c.Name);
                     break;
                 // A rebuild after the key is gone reads every name as erased, so the live row says so too.
                 case TeacherPersonalDataErased x:
-                    Teacher(x.TeacherId, t => (t.Name, t.Erased) = (PersonalData.Erased, true),
-                        "UPDATE teachers SET name = $2, erased = true WHERE teacher_id = $1", x.TeacherId, PersonalData.Erased);
+                    context.Enqueue("UPDATE teachers SET name = $2, erased = true WHERE teacher_id = $1", x.TeacherId, PersonalData.Erased);
                     break;
                 case TeacherMerged m:
-                    Teacher(m.TeacherId, t => t.MergedInto = m.IntoTeacherId, "UPDATE teachers SET merged_into = $2 WHERE teacher_id = $1", m.TeacherId, m.IntoTeacherId);
+                    context.Enqueue("UPDATE teachers SET merged_into = $2 WHERE teacher_id = $1", m.TeacherId, m.IntoTeacherId);
                     break;
                 case CohortChangedAfterPaymentsFrozen c:
-                    Teacher(c.TeacherId, t => { if (c.Role == TeacherRole.Ect) t.EctPaymentsFrozenYear = c.FrozenYear; else t.MentorPaymentsFrozenYear = c.FrozenYear; },
-                        $"UPDATE teachers SET {Role(c.Role)}_payments_frozen_year = $2 WHERE teacher_id = $1", c.TeacherId, c.FrozenYear);
+                    context.Enqueue($"UPDATE teachers SET {Role(c.Role)}_payments_frozen_year = $2 WHERE teacher_id = $1", c.TeacherId, c.FrozenYear);
                     break;
                 // The first eligibility counts; a later ineligibility replaces an earlier one, as in the fold.
                 case TeacherFundingEligibilitySet f:
-                    Teacher(f.TeacherId, t => { if (f.Role == TeacherRole.Ect) t.EctEligibleOn ??= f.EligibleOn; else t.MentorEligibleOn ??= f.EligibleOn; },
-                        $"UPDATE teachers SET {Role(f.Role)}_eligible_for_funding_on = coalesce({Role(f.Role)}_eligible_for_funding_on, $2) WHERE teacher_id = $1",
+                    context.Enqueue($"UPDATE teachers SET {Role(f.Role)}_eligible_for_funding_on = coalesce({Role(f.Role)}_eligible_for_funding_on, $2) WHERE teacher_id = $1",
                         f.TeacherId, f.EligibleOn);
                     break;
                 case TeacherBecameIneligibleForFunding f:
-                    Teacher(f.TeacherId, t => { if (f.Role == TeacherRole.Ect) t.EctIneligibleOn = f.IneligibleOn; else t.MentorIneligibleOn = f.IneligibleOn; },
-                        $"UPDATE teachers SET {Role(f.Role)}_ineligible_for_funding_on = $2 WHERE teacher_id = $1", f.TeacherId, f.IneligibleOn);
+                    context.Enqueue($"UPDATE teachers SET {Role(f.Role)}_ineligible_for_funding_on = $2 WHERE teacher_id = $1", f.TeacherId, f.IneligibleOn);
                     break;
 
                 case TrainingPeriodStarted t:
@@ -166,13 +156,13 @@ public sealed class TeacherPeriodsProjection : IProjection
                         VALUES ($1, $2, $3, daterange($4::date, NULL, '[]'), $5)
                         """,
                         o.TeacherId, o.InductionPeriodId, o.AppropriateBodyId, o.StartedOn, Snake(o.Programme));
-                    SetInductionStatus(context, rows, o.TeacherId, InductionStatus.InProgress);
+                    SetInductionStatus(context, o.TeacherId, InductionStatus.InProgress);
                     break;
                 case InductionPeriodClosed c:
                     context.Enqueue(
                         "UPDATE induction_periods SET dates = daterange(lower(dates), $3::date, '[]'), number_of_terms = $4 WHERE teacher_id = $1 AND period_id = $2",
                         c.TeacherId, c.InductionPeriodId, c.FinishedOn, c.NumberOfTerms);
-                    SetInductionStatus(context, rows, c.TeacherId, InductionStatus.Paused);
+                    SetInductionStatus(context, c.TeacherId, InductionStatus.Paused);
                     break;
                 case InductionOutcomeRecorded o:
                     context.Enqueue(
@@ -181,7 +171,7 @@ public sealed class TeacherPeriodsProjection : IProjection
                         WHERE teacher_id = $1 AND period_id = $2
                         """,
                         o.TeacherId, o.InductionPeriodId, o.FinishedOn, o.NumberOfTerms, Snake(o.Outcome));
-                    SetInductionStatus(context, rows, o.TeacherId, o.Outcome == InductionOutcome.Pass ? InductionStatus.Passed : InductionStatus.Failed);
+                    SetInductionStatus(context, o.TeacherId, o.Outcome == InductionOutcome.Pass ? InductionStatus.Passed : InductionStatus.Failed);
                     break;
                 case InductionExtensionAdded x:
                     context.Enqueue(
@@ -193,12 +183,10 @@ public sealed class TeacherPeriodsProjection : IProjection
                 // what its event does not carry (deferral and withdrawal days); it then deletes them. Only the statuses
                 // change here, as they do in the fold.
                 case TeacherHistoryMoved m:
-                    SetInductionStatus(context, rows, m.TeacherId, InductionStatus.None);
+                    SetInductionStatus(context, m.TeacherId, InductionStatus.None);
                     trainingChanged.Add(m.TeacherId);
                     break;
                 case TeacherHistoryMerged h:
-                    // Its statements work the kept teacher's row out from the tables: that row goes through SQL from here on.
-                    rows?.ToSql(h.TeacherId, context);
                     MergedIn(context, h);
                     trainingChanged.Add(h.TeacherId);
                     trainingChanged.Add(h.FromTeacherId);
@@ -206,8 +194,7 @@ public sealed class TeacherPeriodsProjection : IProjection
             }
         }
 
-        // Statuses last: the page's copied rows are in the table before any statement runs.
-        rows?.CopyAll(context);
+        // Statuses last, for the teachers whose rows the statements hold (a rebuild's copies run before them).
         if (trainingChanged.Count > 0)
             context.Enqueue(
                 """
@@ -290,93 +277,13 @@ public sealed class TeacherPeriodsProjection : IProjection
             h.TeacherId);
     }
 
-    private static void SetInductionStatus(ProjectionContext context, RebuildTeachers? rows, Guid teacherId, InductionStatus status)
+    private static void SetInductionStatus(ProjectionContext context, Guid teacherId, InductionStatus status) =>
+        context.Enqueue("UPDATE teachers SET induction_status = $2 WHERE teacher_id = $1", teacherId, Snake(status));
+
+    public ValueTask CompleteRebuildAsync(ProjectionContext context, CancellationToken ct)
     {
-        if (rows is null || !rows.TryChange(teacherId, t => t.InductionStatus = Snake(status), context))
-            context.Enqueue("UPDATE teachers SET induction_status = $2 WHERE teacher_id = $1", teacherId, Snake(status));
-    }
-
-    /// <summary>A teachers row held in memory during a rebuild; the training statuses are left to the statement at the end of the page.</summary>
-    private sealed class TeacherRow
-    {
-        public required Guid TeacherId;
-        public required string Trn;
-        public required string Name;
-        public string InductionStatus = "none";
-        public DateOnly? EctEligibleOn, EctIneligibleOn, MentorEligibleOn, MentorIneligibleOn;
-        public int? EctPaymentsFrozenYear, MentorPaymentsFrozenYear;
-        public Guid? MergedInto;
-        public bool Erased;
-    }
-
-    /// <summary>
-    /// Rebuild only: the teachers rows a page creates are kept in memory, changed there and copied once at the end
-    /// of the page, rather than an INSERT and an UPDATE per event. A row from an earlier page, or one a merge
-    /// works out in SQL, goes through the live statements; the copies run before the page's statements, so a
-    /// row sent to the copy as it stands when its teacher switches to SQL is in the table before they run.
-    /// </summary>
-    private sealed class RebuildTeachers
-    {
-        private static readonly (string, NpgsqlTypes.NpgsqlDbType)[] Columns =
-        [
-            ("teacher_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("trn", NpgsqlTypes.NpgsqlDbType.Text), ("name", NpgsqlTypes.NpgsqlDbType.Text),
-            ("induction_status", NpgsqlTypes.NpgsqlDbType.Text), ("ect_eligible_for_funding_on", NpgsqlTypes.NpgsqlDbType.Date),
-            ("ect_ineligible_for_funding_on", NpgsqlTypes.NpgsqlDbType.Date), ("mentor_eligible_for_funding_on", NpgsqlTypes.NpgsqlDbType.Date),
-            ("mentor_ineligible_for_funding_on", NpgsqlTypes.NpgsqlDbType.Date), ("ect_payments_frozen_year", NpgsqlTypes.NpgsqlDbType.Integer),
-            ("mentor_payments_frozen_year", NpgsqlTypes.NpgsqlDbType.Integer), ("merged_into", NpgsqlTypes.NpgsqlDbType.Uuid), ("erased", NpgsqlTypes.NpgsqlDbType.Boolean),
-        ];
-
-        private readonly Dictionary<Guid, TeacherRow> _pending = [];
-        // Teachers whose row is in the table already (an earlier page, or this page's SQL): never copied again.
-        private readonly HashSet<Guid> _written = [];
-        // Teachers whose remaining events in this page go through SQL.
-        private readonly HashSet<Guid> _bySql = [];
-
-        /// <summary>The registration's INSERT … ON CONFLICT DO NOTHING, in memory; false when the caller must run it.</summary>
-        public bool TryAdd(Guid teacherId, string trn, string name, ProjectionContext context)
-        {
-            if (_pending.ContainsKey(teacherId)) return true;
-            if (_bySql.Contains(teacherId) || _written.Contains(teacherId))
-            {
-                ToSql(teacherId, context);
-                return false;
-            }
-            _pending[teacherId] = new TeacherRow { TeacherId = teacherId, Trn = trn, Name = name };
-            return true;
-        }
-
-        public bool TryChange(Guid teacherId, Action<TeacherRow> change, ProjectionContext context)
-        {
-            if (!_bySql.Contains(teacherId) && _pending.TryGetValue(teacherId, out var row))
-            {
-                change(row);
-                return true;
-            }
-            ToSql(teacherId, context);
-            return false;
-        }
-
-        public void ToSql(Guid teacherId, ProjectionContext context)
-        {
-            if (!_bySql.Add(teacherId)) return;
-            if (_pending.Remove(teacherId, out var row)) Copy(row, context);
-            // Its row, if any, is in the table once this page is written.
-            _written.Add(teacherId);
-        }
-
-        private void Copy(TeacherRow t, ProjectionContext context)
-        {
-            context.Copy("teachers", Columns).Add(t.TeacherId, t.Trn, t.Name, t.InductionStatus, t.EctEligibleOn, t.EctIneligibleOn, t.MentorEligibleOn,
-                t.MentorIneligibleOn, t.EctPaymentsFrozenYear, t.MentorPaymentsFrozenYear, t.MergedInto, t.Erased);
-            _written.Add(t.TeacherId);
-        }
-
-        public void CopyAll(ProjectionContext context)
-        {
-            foreach (var row in _pending.Values) Copy(row, context);
-            _pending.Clear();
-            _bySql.Clear();
-        }
+        context.Session<RebuildFold>().CopyAll(context);
+        return ValueTask.CompletedTask;
     }
 
     private static void Finish(ProjectionContext context, string table, Guid teacherId, int periodId, DateOnly finishedOn) =>
