@@ -57,24 +57,44 @@ public sealed class TeacherTimelineProjection : IProjection
         }
         if (context.IsRebuild)
         {
-            // One statement for the page rather than one per teacher; a teacher can reappear in a later page, hence the upsert.
-            if (touched.Count > 0)
-                context.Enqueue(
-                    """
-                    INSERT INTO teacher_timeline_teachers (teacher_id, state) SELECT * FROM unnest($1::uuid[], $2::jsonb[])
-                    ON CONFLICT (teacher_id) DO UPDATE SET state = excluded.state
-                    """,
-                    touched.ToArray(), new NpgsqlParameter
-                    {
-                        Value = touched.Select(id => JsonSerializer.Serialize(session.Teachers[id], EventTypeRegistry.JsonOptions)).ToArray(),
-                        NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-                    });
+            // A rebuild writes each teacher's state once, when it completes, not again for every page the teacher appears in.
+            session.Unwritten.UnionWith(touched);
             return;
         }
         foreach (var id in touched)
             context.Enqueue(
                 "INSERT INTO teacher_timeline_teachers (teacher_id, state) VALUES ($1, $2) ON CONFLICT (teacher_id) DO UPDATE SET state = excluded.state",
                 id, new NpgsqlParameter { Value = JsonSerializer.Serialize(session.Teachers[id], EventTypeRegistry.JsonOptions), NpgsqlDbType = NpgsqlDbType.Jsonb });
+    }
+
+    /// <summary>
+    /// Rebuild only: the states folded since the last completion. A teacher's first goes to the copy; one whose row an earlier
+    /// blue/green pass wrote is replaced by the upsert.
+    /// </summary>
+    public ValueTask CompleteRebuildAsync(ProjectionContext context, CancellationToken ct)
+    {
+        var session = context.Session<Lookups>();
+        var again = new List<Guid>();
+        foreach (var id in session.Unwritten)
+        {
+            if (session.Written.Add(id))
+                context.Copy("teacher_timeline_teachers", ("teacher_id", NpgsqlDbType.Uuid), ("state", NpgsqlDbType.Jsonb))
+                    .Add(id, JsonSerializer.Serialize(session.Teachers[id], EventTypeRegistry.JsonOptions));
+            else again.Add(id);
+        }
+        session.Unwritten.Clear();
+        if (again.Count > 0)
+            context.Enqueue(
+                """
+                INSERT INTO teacher_timeline_teachers (teacher_id, state) SELECT * FROM unnest($1::uuid[], $2::jsonb[])
+                ON CONFLICT (teacher_id) DO UPDATE SET state = excluded.state
+                """,
+                again.ToArray(), new NpgsqlParameter
+                {
+                    Value = again.Select(id => JsonSerializer.Serialize(session.Teachers[id], EventTypeRegistry.JsonOptions)).ToArray(),
+                    NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+                });
+        return ValueTask.CompletedTask;
     }
 
     private static void Remember(ProjectionContext context, Lookups session, Guid id, string name, int? urn)
@@ -152,6 +172,9 @@ public sealed class TeacherTimelineProjection : IProjection
     {
         public Dictionary<Guid, NameRow> Names { get; } = [];
         public Dictionary<Guid, Teacher> Teachers { get; } = [];
+        // Rebuild only: teachers whose state is still to be written, and those whose row is in the table.
+        public HashSet<Guid> Unwritten { get; } = [];
+        public HashSet<Guid> Written { get; } = [];
         private readonly Dictionary<int, Guid> _urns = [];
         private readonly HashSet<Guid> _looked = [];
 
