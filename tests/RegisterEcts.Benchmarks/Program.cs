@@ -10,7 +10,7 @@ using RegisterEcts.EventStore;
 //   --quick               smaller sizes, under 3 minutes
 //   --max-teachers N      skip the GET participants sizes above N (1M teachers needs a big machine and time);
 //                         below the smallest size, measure at N; 0 skips the reads
-//   --schema-prefix P     schemas P, P_careers, P_http, P_lp_<size> (default "bench"), to share one PostgreSQL
+//   --schema-prefix P     schemas P, P_careers, P_rebuild, P_http, P_lp_<size> (default "bench"), to share one PostgreSQL
 //   --http-only           only the workloads through the API process
 //   --store-only          only the store-level workloads (W1, W2, W3)
 //   --api-dll PATH        the API's Release build (default: src/RegisterEcts.Api/bin/Release/net10.0)
@@ -106,6 +106,13 @@ if (!httpOnly && !storeOnly)
     Console.WriteLine($"blue/green rebuild of the same: appends paused {fullRun.Paused.TotalMilliseconds:N0} ms at the switch");
     Console.WriteLine($"support reads, a teacher with 50 events: timeline {fullRun.Timeline} | state as of a date as known at a time {fullRun.State}");
     table.Add(Row.Of(w4, Target.AtLeast(fullRun.Ours, 50_000, "", "events/s")));
+    var scaleTeachers = quick ? 2_000 : 20_000;
+    var atScale = await FullRebuild.AtScaleAsync(connectionString, $"{schema}_rebuild", scaleTeachers, Repository());
+    var w4Scale = new Comparison($"full rebuild at scale ({atScale.Events:N0} events, {scaleTeachers:N0} careers in bulk; median of 3)", "events/s", atScale.Ours,
+        "raw binary COPY", "rows/s", atScale.Raw);
+    results.Add(w4Scale);
+    Console.WriteLine(w4Scale);
+    table.Add(Row.Of(w4Scale, Target.AtLeast(atScale.Ours, 50_000, "", "events/s")));
     table.Add(new("blue/green switch: appends paused", $"{fullRun.Paused.TotalMilliseconds:N0} ms", "", "", Target.AtMost(fullRun.Paused.TotalMilliseconds, 1_000, "", "ms")));
     table.Add(new("support: timeline of a teacher with 50 events", fullRun.Timeline.ToString(), "", "", Target.AtMost(fullRun.Timeline.P99, 10, "p99", "ms")));
     table.Add(new("support: state as of a date, as known at a time (replay)", fullRun.State.ToString(), "", "", Target.AtMost(fullRun.State.P99, 10, "p99", "ms")));
