@@ -29,11 +29,24 @@ public sealed class LeadProviderApiProjection : IProjection
     public ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, ProjectionContext context, CancellationToken ct)
     {
         var known = context.IsRebuild ? context.Session<KnownSchoolTraining>() : null;
+        var schools = context.IsRebuild ? context.Session<RebuildSchools>() : null;
+        if (schools is { Copied: true }) schools = null;
         foreach (var e in events)
         {
             var at = e.RecordedAt;
             switch (e.Data)
             {
+                case SchoolOpened o when schools is not null:
+                    schools.Open(o, at);
+                    break;
+                case SchoolDetailsChanged d when schools is not null:
+                    if (schools.Rows.TryGetValue(d.SchoolId, out var changed) && (changed.Name, changed.Eligible) != (d.Name, d.Eligible))
+                        (changed.Name, changed.Eligible, changed.ApiUpdatedAt) = (d.Name, d.Eligible, at);
+                    break;
+                case SchoolUrnChanged u when schools is not null:
+                    if (schools.Rows.TryGetValue(u.SchoolId, out var renumbered) && renumbered.Urn != u.ToUrn) (renumbered.Urn, renumbered.ApiUpdatedAt) = (u.ToUrn, at);
+                    ChangeDocuments(context, "school_id = $1", u.SchoolId, "jsonb_build_object('urn', $2::text)", u.ToUrn.ToString(CultureInfo.InvariantCulture), at);
+                    break;
                 case SchoolOpened o:
                     context.Enqueue(
                         "INSERT INTO lead_provider_api_schools (school_id, urn, name, eligible, created_at, api_updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
@@ -70,10 +83,10 @@ public sealed class LeadProviderApiProjection : IProjection
                         """, p.LeadProviderId, p.DeliveryPartnerId, p.Year, at);
                     break;
                 case SchoolPartnershipCreated c:
-                    InsertPartnership(context, c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, at);
+                    InsertPartnership(context, schools, c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, at);
                     break;
                 case SchoolPartnershipRecreated c:
-                    InsertPartnership(context, c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, at);
+                    InsertPartnership(context, schools, c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, at);
                     break;
                 case ContractPeriodRegistered p:
                     context.Enqueue(
@@ -86,7 +99,17 @@ public sealed class LeadProviderApiProjection : IProjection
                 case TrainingPeriodStarted t:
                     if (t.ProviderLed?.PartnershipId is { } partnershipId)
                         InsertTraining(context, t.TeacherId, t.TrainingPeriodId, partnershipId, t.StartedOn, t.FinishedOn);
-                    if (known is null || known.Add(t)) RecordSchoolTraining(context, t, at);
+                    if (known is null) RecordSchoolTraining(context, t, at);
+                    else if (known.Add(t, out var year))
+                    {
+                        if (schools is null || year is not { } cohort) RecordSchoolTraining(context, t, at);
+                        else
+                        {
+                            // The statement's insert as a copy, and its school touch in memory.
+                            context.Copy("lead_provider_school_training", SchoolTrainingColumns).Add(t.SchoolId, Role(t), Programme(t), t.ProviderLed?.LeadProviderId ?? Guid.Empty, cohort);
+                            schools.Touch(t.SchoolId, at);
+                        }
+                    }
                     break;
                 case TrainingPeriodFinished f:
                     context.Enqueue("UPDATE lead_provider_partnership_training SET finished_on = $3 WHERE teacher_id = $1 AND training_period_id = $2",
@@ -129,8 +152,26 @@ public sealed class LeadProviderApiProjection : IProjection
         return ValueTask.CompletedTask;
     }
 
-    private static void InsertPartnership(ProjectionContext context, Guid id, Guid schoolId, Guid leadProviderId, Guid deliveryPartnerId, int year, DateTimeOffset at)
+    private static void InsertPartnership(ProjectionContext context, RebuildSchools? schools, Guid id, Guid schoolId, Guid leadProviderId, Guid deliveryPartnerId,
+        int year, DateTimeOffset at)
     {
+        if (schools is not null)
+        {
+            // The school's row is in memory: its URN goes in as a value, where the statement below joins the table.
+            if (!schools.Rows.TryGetValue(schoolId, out var school)) return;
+            context.Enqueue(
+                """
+                INSERT INTO lead_provider_partnerships (partnership_id, lead_provider_id, school_id, delivery_partner_id, contract_period_year, document, created_at, api_updated_at)
+                SELECT $1, $2, $3, $4, $5,
+                       jsonb_build_object('cohort', $5::text, 'urn', $8::text, 'school_id', $3::uuid, 'delivery_partner_id', $4::uuid,
+                           'delivery_partner_name', n.name, 'induction_tutor_name', NULL, 'induction_tutor_email', NULL, 'created_at', $7::text),
+                       $6, $6
+                FROM lead_provider_api_delivery_partner_names n
+                WHERE n.delivery_partner_id = $4
+                """, id, leadProviderId, schoolId, deliveryPartnerId, year, at, Timestamp(at), school.Urn.ToString(CultureInfo.InvariantCulture));
+            schools.Touch(schoolId, at);
+            return;
+        }
         // induction_tutor_*: the service records no induction tutor yet, so the documents say so with nulls.
         context.Enqueue(
             """
@@ -165,8 +206,67 @@ public sealed class LeadProviderApiProjection : IProjection
                 RETURNING school_id)
             UPDATE lead_provider_api_schools SET api_updated_at = $7 WHERE school_id IN (SELECT school_id FROM added)
             """,
-            t.SchoolId, t.Role == TeacherRole.Ect ? "ect" : "mentor", t.Programme == TrainingProgramme.ProviderLed ? "provider_led" : "school_led",
-            t.ProviderLed?.LeadProviderId ?? Guid.Empty, (object?)t.ProviderLed?.ContractPeriodYear, t.StartedOn, at);
+            t.SchoolId, Role(t), Programme(t), t.ProviderLed?.LeadProviderId ?? Guid.Empty, (object?)t.ProviderLed?.ContractPeriodYear, t.StartedOn, at);
+
+    private static string Role(TrainingPeriodStarted t) => t.Role == TeacherRole.Ect ? "ect" : "mentor";
+
+    private static string Programme(TrainingPeriodStarted t) => t.Programme == TrainingProgramme.ProviderLed ? "provider_led" : "school_led";
+
+    private static readonly (string, NpgsqlTypes.NpgsqlDbType)[] SchoolTrainingColumns =
+    [
+        ("school_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("role", NpgsqlTypes.NpgsqlDbType.Text), ("programme", NpgsqlTypes.NpgsqlDbType.Text),
+        ("lead_provider_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("contract_period_year", NpgsqlTypes.NpgsqlDbType.Integer),
+    ];
+
+    /// <summary>
+    /// Rebuild only: lead_provider_api_schools held in memory until the rebuild (or a blue/green pass) completes, then copied.
+    /// Every partnership and every new kind of training at a school moves the school's api_updated_at, an indexed column,
+    /// so a statement each rewrote the row and its four index entries thousands of times per school. After the copy,
+    /// events go through the statements again: the rows are in the table.
+    /// </summary>
+    private sealed class RebuildSchools
+    {
+        public sealed class Row
+        {
+            public required int Urn;
+            public required string Name;
+            public required bool Eligible;
+            public required DateTimeOffset CreatedAt;
+            public required DateTimeOffset ApiUpdatedAt;
+        }
+
+        public Dictionary<Guid, Row> Rows { get; } = [];
+        public bool Copied { get; private set; }
+
+        public void Open(SchoolOpened o, DateTimeOffset at)
+        {
+            // The statement's primary key would refuse it, and so would the copy: say which.
+            if (!Rows.TryAdd(o.SchoolId, new Row { Urn = o.Urn, Name = o.Name, Eligible = o.Eligible, CreatedAt = at, ApiUpdatedAt = at }))
+                throw new InvalidOperationException($"School {o.SchoolId} was opened twice.");
+        }
+
+        public void Touch(Guid schoolId, DateTimeOffset at)
+        {
+            if (Rows.TryGetValue(schoolId, out var row)) row.ApiUpdatedAt = at;
+        }
+
+        public void CopyAll(ProjectionContext context)
+        {
+            if (Copied) return;
+            var copy = context.Copy("lead_provider_api_schools", ("school_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("urn", NpgsqlTypes.NpgsqlDbType.Integer),
+                ("name", NpgsqlTypes.NpgsqlDbType.Text), ("eligible", NpgsqlTypes.NpgsqlDbType.Boolean), ("created_at", NpgsqlTypes.NpgsqlDbType.TimestampTz),
+                ("api_updated_at", NpgsqlTypes.NpgsqlDbType.TimestampTz));
+            foreach (var (id, r) in Rows) copy.Add(id, r.Urn, r.Name, r.Eligible, r.CreatedAt, r.ApiUpdatedAt);
+            Rows.Clear();
+            Copied = true;
+        }
+    }
+
+    public ValueTask CompleteRebuildAsync(ProjectionContext context, CancellationToken ct)
+    {
+        context.Session<RebuildSchools>().CopyAll(context);
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>
     /// Rebuild only: the lead_provider_school_training rows written so far (the table only ever gains rows, and
@@ -178,19 +278,25 @@ public sealed class LeadProviderApiProjection : IProjection
         private readonly HashSet<(Guid School, bool Ect, bool ProviderLed, Guid LeadProvider, int Year)> _rows = [];
         public Dictionary<int, (DateOnly StartedOn, DateOnly FinishedOn)> ContractPeriods { get; } = [];
 
-        /// <summary>False when the row is known to be there already; true when the statement must run.</summary>
-        public bool Add(TrainingPeriodStarted t)
+        /// <summary>
+        /// False when the row is known to be there already; true when it is new, with the cohort year it gets, or with no year
+        /// when the statement must work that out (and fail: several cohorts contain the day).
+        /// </summary>
+        public bool Add(TrainingPeriodStarted t, out int? year)
         {
-            int year;
-            if (t.ProviderLed?.ContractPeriodYear is { } given) year = given;
+            year = null;
+            int resolved;
+            if (t.ProviderLed?.ContractPeriodYear is { } given) resolved = given;
             else
             {
                 var containing = ContractPeriods.Where(c => c.Value.StartedOn <= t.StartedOn && t.StartedOn <= c.Value.FinishedOn).Take(2).ToList();
-                // Several periods containing the day would make the statement's subquery fail: let it.
                 if (containing.Count > 1) return true;
-                year = containing.Count == 1 ? containing[0].Key : 0;
+                resolved = containing.Count == 1 ? containing[0].Key : 0;
             }
-            return _rows.Add((t.SchoolId, t.Role == TeacherRole.Ect, t.Programme == TrainingProgramme.ProviderLed, t.ProviderLed?.LeadProviderId ?? Guid.Empty, year));
+            if (!_rows.Add((t.SchoolId, t.Role == TeacherRole.Ect, t.Programme == TrainingProgramme.ProviderLed, t.ProviderLed?.LeadProviderId ?? Guid.Empty, resolved)))
+                return false;
+            year = resolved;
+            return true;
         }
     }
 
