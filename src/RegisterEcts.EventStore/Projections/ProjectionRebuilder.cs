@@ -7,7 +7,7 @@ namespace RegisterEcts.EventStore.Projections;
 public sealed record RebuildProgress(string Projection, long Done, long Total, double EventsPerSecond);
 
 /// <summary>
-/// Offline rebuild: empty a projection's tables and replay every event into them, in one transaction.
+/// Offline rebuild: empty a projection's tables and replay every event into them, in one transaction per projection.
 /// Its tables are locked for the duration, so appends whose inline projection writes there wait rather
 /// than interleave, and readers never see a half-built table; everything else keeps working.
 /// </summary>
