@@ -136,29 +136,17 @@ public sealed partial class TeacherPeriodsProjection
                 case TeacherRegisteredAsMentor r:
                     return Register(context, r.TeacherId, r.Trn, r.Name);
                 case TeacherNameCorrected c:
-                    return Change(context, c.TeacherId, t => { t.Name = c.Name; return true; });
+                    return Set(context, c.TeacherId, t => t.Name = c.Name);
                 case TeacherPersonalDataErased x:
-                    return Change(context, x.TeacherId, t => { (t.Name, t.Erased) = (PersonalData.Erased, true); return true; });
+                    return Set(context, x.TeacherId, t => (t.Name, t.Erased) = (PersonalData.Erased, true));
                 case TeacherMerged m:
-                    return Change(context, m.TeacherId, t => { t.MergedInto = m.IntoTeacherId; return true; });
+                    return Set(context, m.TeacherId, t => t.MergedInto = m.IntoTeacherId);
                 case CohortChangedAfterPaymentsFrozen c:
-                    return Change(context, c.TeacherId, t =>
-                    {
-                        if (c.Role == TeacherRole.Ect) t.EctPaymentsFrozenYear = c.FrozenYear; else t.MentorPaymentsFrozenYear = c.FrozenYear;
-                        return true;
-                    });
+                    return Set(context, c.TeacherId, t => { if (c.Role == TeacherRole.Ect) t.EctPaymentsFrozenYear = c.FrozenYear; else t.MentorPaymentsFrozenYear = c.FrozenYear; });
                 case TeacherFundingEligibilitySet f:
-                    return Change(context, f.TeacherId, t =>
-                    {
-                        if (f.Role == TeacherRole.Ect) t.EctEligibleOn ??= f.EligibleOn; else t.MentorEligibleOn ??= f.EligibleOn;
-                        return true;
-                    });
+                    return Set(context, f.TeacherId, t => { if (f.Role == TeacherRole.Ect) t.EctEligibleOn ??= f.EligibleOn; else t.MentorEligibleOn ??= f.EligibleOn; });
                 case TeacherBecameIneligibleForFunding f:
-                    return Change(context, f.TeacherId, t =>
-                    {
-                        if (f.Role == TeacherRole.Ect) t.EctIneligibleOn = f.IneligibleOn; else t.MentorIneligibleOn = f.IneligibleOn;
-                        return true;
-                    });
+                    return Set(context, f.TeacherId, t => { if (f.Role == TeacherRole.Ect) t.EctIneligibleOn = f.IneligibleOn; else t.MentorIneligibleOn = f.IneligibleOn; });
 
                 case TrainingPeriodStarted s:
                     return Change(context, s.TeacherId, t =>
@@ -313,6 +301,12 @@ public sealed partial class TeacherPeriodsProjection
 
         private bool Change(ProjectionContext context, Guid teacherId, Func<Fold, bool> change) =>
             !_bySql.Contains(teacherId) && (_folds.TryGetValue(teacherId, out var fold) && change(fold) || ToSql(context, teacherId));
+
+        private bool Set(ProjectionContext context, Guid teacherId, Action<Fold> change) => Change(context, teacherId, t =>
+        {
+            change(t);
+            return true;
+        });
 
         private bool ChangeTraining(ProjectionContext context, Guid teacherId, int periodId, Func<Training, bool> change) =>
             Change(context, teacherId, t => t.Training.Find(p => p.Id == periodId) is { } row && change(row));
