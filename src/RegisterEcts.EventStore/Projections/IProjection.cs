@@ -149,10 +149,9 @@ public sealed class CopyRows
     private readonly string _table;
     private readonly (string Column, NpgsqlDbType Type)[] _columns;
     private readonly List<object?[]> _rows = [];
+    private readonly List<IEnumerable<object?[]>> _later = [];
 
     internal CopyRows(string table, (string Column, NpgsqlDbType Type)[] columns) => (_table, _columns) = (table, columns);
-
-    public int Count => _rows.Count;
 
     /// <summary>One row, its values in the order of the columns (null for NULL).</summary>
     public void Add(params object?[] values)
@@ -161,14 +160,32 @@ public sealed class CopyRows
         _rows.Add(values);
     }
 
+    /// <summary>
+    /// Rows made one by one as the COPY sends them (after those added one at a time), so the copy that completes a
+    /// rebuild of a million teachers never holds all its rows, and their documents, in memory at once. They must not
+    /// depend on anything the projection changes before this batch is written.
+    /// </summary>
+    public void AddAll(IEnumerable<object?[]> rows) => _later.Add(rows);
+
+    private IEnumerable<object?[]> Rows()
+    {
+        foreach (var row in _rows) yield return row;
+        foreach (var rows in _later)
+            foreach (var row in rows)
+            {
+                if (row.Length != _columns.Length) throw new ArgumentException($"{_table} takes {_columns.Length} values, not {row.Length}.");
+                yield return row;
+            }
+    }
+
     internal async Task WriteAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        if (_rows.Count == 0) return;
+        if (_rows.Count == 0 && _later.Count == 0) return;
         var columns = string.Join(", ", _columns.Select(c => SchemaMigrator.QuoteIdent(c.Column)));
         await using var importer = await connection.BeginBinaryImportAsync($"COPY {SchemaMigrator.QuoteIdent(_table)} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
         // Synchronous writes into the importer's buffer (it flushes when full): an awaited call per value cost more
         // than the value itself, and COPY of every table of a rebuild runs on its critical path.
-        foreach (var row in _rows)
+        foreach (var row in Rows())
         {
             importer.StartRow();
             for (var i = 0; i < row.Length; i++)
@@ -177,5 +194,6 @@ public sealed class CopyRows
         }
         await importer.CompleteAsync(ct);
         _rows.Clear();
+        _later.Clear();
     }
 }

@@ -321,34 +321,49 @@ public sealed partial class TeacherPeriodsProjection
 
         private void Copy(Fold t, ProjectionContext context)
         {
-            string? Status(string role) => t.Training.Where(p => p.Role == role).MaxBy(p => p.From)?.Status;
-            context.Copy("teachers", TeacherColumns).Add(t.TeacherId, t.Trn, t.Name, Status("ect"), Status("mentor"), t.InductionStatus,
-                t.EctEligibleOn, t.EctIneligibleOn, t.MentorEligibleOn, t.MentorIneligibleOn, t.EctPaymentsFrozenYear, t.MentorPaymentsFrozenYear,
-                t.MergedInto, t.Erased);
-            foreach (var p in t.Training)
-                context.Copy("training_periods", TrainingColumns).Add(t.TeacherId, p.Id, p.Role, p.AtSchoolPeriodId, p.SchoolId, p.Dates, p.Programme,
-                    p.LeadProviderId, p.ContractPeriodYear, p.ScheduleIdentifier, p.PartnershipId, p.DeliveryPartnerId, p.Status, p.DeferralReason,
-                    p.DeferredOn, p.WithdrawalReason, p.WithdrawnOn);
+            context.Copy("teachers", TeacherColumns).Add(TeacherRow(t));
+            foreach (var p in t.Training) context.Copy("training_periods", TrainingColumns).Add(TrainingRow(t, p));
             foreach (var m in t.Mentorships)
             {
-                context.Copy("mentorship_periods", MentorshipColumns).Add(m.MenteeId, m.Id, m.EctPeriodId, m.MentorId, m.MentorPeriodId, m.Dates);
+                context.Copy("mentorship_periods", MentorshipColumns).Add(MentorshipRow(m));
                 _byMentor.GetValueOrDefault(m.MentorId)?.Remove(m);
             }
-            foreach (var p in t.Inductions)
-                context.Copy("induction_periods", InductionColumns).Add(t.TeacherId, p.Id, p.AppropriateBodyId, p.Dates, p.Programme, p.NumberOfTerms, p.Outcome);
+            foreach (var p in t.Inductions) context.Copy("induction_periods", InductionColumns).Add(InductionRow(t, p));
             foreach (var x in t.Extensions) context.Copy("induction_extensions", ExtensionColumns).Add(x);
         }
 
-        /// <summary>The rebuild (or a blue/green pass) is complete: every teacher still in memory goes to the copy, and to SQL after it.</summary>
+        /// <summary>
+        /// The rebuild (or a blue/green pass) is complete: every teacher still in memory goes to the copy, and to SQL after it.
+        /// The rows are made as the copy sends them; nothing changes these folds any more.
+        /// </summary>
         public void CopyAll(ProjectionContext context)
         {
-            foreach (var fold in _folds.Values)
-            {
-                Copy(fold, context);
-                _bySql.Add(fold.TeacherId);
-            }
+            var folds = _folds.Values.ToList();
+            foreach (var fold in folds) _bySql.Add(fold.TeacherId);
             _folds.Clear();
             _byMentor.Clear();
+            context.Copy("teachers", TeacherColumns).AddAll(folds.Select(TeacherRow));
+            context.Copy("training_periods", TrainingColumns).AddAll(folds.SelectMany(t => t.Training.Select(p => TrainingRow(t, p))));
+            context.Copy("mentorship_periods", MentorshipColumns).AddAll(folds.SelectMany(t => t.Mentorships.Select(MentorshipRow)));
+            context.Copy("induction_periods", InductionColumns).AddAll(folds.SelectMany(t => t.Inductions.Select(p => InductionRow(t, p))));
+            context.Copy("induction_extensions", ExtensionColumns).AddAll(folds.SelectMany(t => t.Extensions));
         }
+
+        private static object?[] TeacherRow(Fold t)
+        {
+            string? Status(string role) => t.Training.Where(p => p.Role == role).MaxBy(p => p.From)?.Status;
+            return [t.TeacherId, t.Trn, t.Name, Status("ect"), Status("mentor"), t.InductionStatus, t.EctEligibleOn, t.EctIneligibleOn,
+                t.MentorEligibleOn, t.MentorIneligibleOn, t.EctPaymentsFrozenYear, t.MentorPaymentsFrozenYear, t.MergedInto, t.Erased];
+        }
+
+        private static object?[] TrainingRow(Fold t, Training p) =>
+        [
+            t.TeacherId, p.Id, p.Role, p.AtSchoolPeriodId, p.SchoolId, p.Dates, p.Programme, p.LeadProviderId, p.ContractPeriodYear,
+            p.ScheduleIdentifier, p.PartnershipId, p.DeliveryPartnerId, p.Status, p.DeferralReason, p.DeferredOn, p.WithdrawalReason, p.WithdrawnOn,
+        ];
+
+        private static object?[] MentorshipRow(Mentorship m) => [m.MenteeId, m.Id, m.EctPeriodId, m.MentorId, m.MentorPeriodId, m.Dates];
+
+        private static object?[] InductionRow(Fold t, Induction p) => [t.TeacherId, p.Id, p.AppropriateBodyId, p.Dates, p.Programme, p.NumberOfTerms, p.Outcome];
     }
 }

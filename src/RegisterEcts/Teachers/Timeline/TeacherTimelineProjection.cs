@@ -74,15 +74,14 @@ public sealed class TeacherTimelineProjection : IProjection
     public ValueTask CompleteRebuildAsync(ProjectionContext context, CancellationToken ct)
     {
         var session = context.Session<Lookups>();
+        var fresh = new List<Guid>();
         var again = new List<Guid>();
-        foreach (var id in session.Unwritten)
-        {
-            if (session.Written.Add(id))
-                context.Copy("teacher_timeline_teachers", ("teacher_id", NpgsqlDbType.Uuid), ("state", NpgsqlDbType.Jsonb))
-                    .Add(id, JsonSerializer.Serialize(session.Teachers[id], EventTypeRegistry.JsonOptions));
-            else again.Add(id);
-        }
+        foreach (var id in session.Unwritten) (session.Written.Add(id) ? fresh : again).Add(id);
         session.Unwritten.Clear();
+        // Each state is worded as JSON only as the copy sends it: a million of them at once would not fit.
+        var teachers = session.Teachers;
+        context.Copy("teacher_timeline_teachers", ("teacher_id", NpgsqlDbType.Uuid), ("state", NpgsqlDbType.Jsonb))
+            .AddAll(fresh.Select(id => new object?[] { id, JsonSerializer.Serialize(teachers[id], EventTypeRegistry.JsonOptions) }));
         if (again.Count > 0)
             context.Enqueue(
                 """
