@@ -36,29 +36,21 @@ public sealed class LeadProviderApiProjection : IProjection
             var at = e.RecordedAt;
             switch (e.Data)
             {
-                case SchoolOpened o when schools is not null:
-                    schools.Open(o, at);
-                    break;
-                case SchoolDetailsChanged d when schools is not null:
-                    if (schools.Rows.TryGetValue(d.SchoolId, out var changed) && (changed.Name, changed.Eligible) != (d.Name, d.Eligible))
-                        (changed.Name, changed.Eligible, changed.ApiUpdatedAt) = (d.Name, d.Eligible, at);
-                    break;
-                case SchoolUrnChanged u when schools is not null:
-                    if (schools.Rows.TryGetValue(u.SchoolId, out var renumbered) && renumbered.Urn != u.ToUrn) (renumbered.Urn, renumbered.ApiUpdatedAt) = (u.ToUrn, at);
-                    ChangeDocuments(context, "school_id = $1", u.SchoolId, "jsonb_build_object('urn', $2::text)", u.ToUrn.ToString(CultureInfo.InvariantCulture), at);
-                    break;
                 case SchoolOpened o:
-                    context.Enqueue(
+                    if (schools is not null) schools.Open(o, at);
+                    else context.Enqueue(
                         "INSERT INTO lead_provider_api_schools (school_id, urn, name, eligible, created_at, api_updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
                         o.SchoolId, o.Urn, o.Name, o.Eligible, at);
                     break;
                 case SchoolDetailsChanged d:
-                    context.Enqueue(
+                    if (schools is not null) schools.ChangeDetails(d, at);
+                    else context.Enqueue(
                         "UPDATE lead_provider_api_schools SET name = $2, eligible = $3, api_updated_at = $4 WHERE school_id = $1 AND (name, eligible) IS DISTINCT FROM ($2, $3)",
                         d.SchoolId, d.Name, d.Eligible, at);
                     break;
                 case SchoolUrnChanged u:
-                    context.Enqueue("UPDATE lead_provider_api_schools SET urn = $2, api_updated_at = $3 WHERE school_id = $1 AND urn <> $2", u.SchoolId, u.ToUrn, at);
+                    if (schools is not null) schools.ChangeUrn(u, at);
+                    else context.Enqueue("UPDATE lead_provider_api_schools SET urn = $2, api_updated_at = $3 WHERE school_id = $1 AND urn <> $2", u.SchoolId, u.ToUrn, at);
                     ChangeDocuments(context, "school_id = $1", u.SchoolId, "jsonb_build_object('urn', $2::text)", u.ToUrn.ToString(CultureInfo.InvariantCulture), at);
                     break;
                 case DeliveryPartnerRegistered d:
@@ -155,36 +147,28 @@ public sealed class LeadProviderApiProjection : IProjection
     private static void InsertPartnership(ProjectionContext context, RebuildSchools? schools, Guid id, Guid schoolId, Guid leadProviderId, Guid deliveryPartnerId,
         int year, DateTimeOffset at)
     {
+        // In a rebuild the school's row is in memory: its URN goes in as a value ($8) where a live append joins the table.
+        string? urn = null;
         if (schools is not null)
         {
-            // The school's row is in memory: its URN goes in as a value, where the statement below joins the table.
             if (!schools.Rows.TryGetValue(schoolId, out var school)) return;
-            context.Enqueue(
-                """
-                INSERT INTO lead_provider_partnerships (partnership_id, lead_provider_id, school_id, delivery_partner_id, contract_period_year, document, created_at, api_updated_at)
-                SELECT $1, $2, $3, $4, $5,
-                       jsonb_build_object('cohort', $5::text, 'urn', $8::text, 'school_id', $3::uuid, 'delivery_partner_id', $4::uuid,
-                           'delivery_partner_name', n.name, 'induction_tutor_name', NULL, 'induction_tutor_email', NULL, 'created_at', $7::text),
-                       $6, $6
-                FROM lead_provider_api_delivery_partner_names n
-                WHERE n.delivery_partner_id = $4
-                """, id, leadProviderId, schoolId, deliveryPartnerId, year, at, Timestamp(at), school.Urn.ToString(CultureInfo.InvariantCulture));
-            schools.Touch(schoolId, at);
-            return;
+            urn = school.Urn.ToString(CultureInfo.InvariantCulture);
         }
+        object?[] values = [id, leadProviderId, schoolId, deliveryPartnerId, year, at, Timestamp(at)];
         // induction_tutor_*: the service records no induction tutor yet, so the documents say so with nulls.
         context.Enqueue(
-            """
+            $"""
             INSERT INTO lead_provider_partnerships (partnership_id, lead_provider_id, school_id, delivery_partner_id, contract_period_year, document, created_at, api_updated_at)
             SELECT $1, $2, $3, $4, $5,
-                   jsonb_build_object('cohort', $5::text, 'urn', s.urn::text, 'school_id', $3::uuid, 'delivery_partner_id', $4::uuid,
+                   jsonb_build_object('cohort', $5::text, 'urn', {(urn is null ? "s.urn::text" : "$8::text")}, 'school_id', $3::uuid, 'delivery_partner_id', $4::uuid,
                        'delivery_partner_name', n.name, 'induction_tutor_name', NULL, 'induction_tutor_email', NULL, 'created_at', $7::text),
                    $6, $6
-            FROM lead_provider_api_schools s, lead_provider_api_delivery_partner_names n
-            WHERE s.school_id = $3 AND n.delivery_partner_id = $4
-            """, id, leadProviderId, schoolId, deliveryPartnerId, year, at, Timestamp(at));
+            FROM {(urn is null ? "lead_provider_api_schools s, " : "")}lead_provider_api_delivery_partner_names n
+            WHERE {(urn is null ? "s.school_id = $3 AND " : "")}n.delivery_partner_id = $4
+            """, urn is null ? values : [.. values, urn]);
         // A school's expression_of_interest and in_partnership change for every cohort row (rect-domain §9).
-        context.Enqueue("UPDATE lead_provider_api_schools SET api_updated_at = $2 WHERE school_id = $1", schoolId, at);
+        if (schools is not null) schools.Touch(schoolId, at);
+        else context.Enqueue("UPDATE lead_provider_api_schools SET api_updated_at = $2 WHERE school_id = $1", schoolId, at);
     }
 
     private static void InsertTraining(ProjectionContext context, Guid teacherId, int trainingPeriodId, Guid partnershipId, DateOnly startedOn, DateOnly? finishedOn) =>
@@ -243,6 +227,18 @@ public sealed class LeadProviderApiProjection : IProjection
             // The statement's primary key would refuse it, and so would the copy: say which.
             if (!Rows.TryAdd(o.SchoolId, new Row { Urn = o.Urn, Name = o.Name, Eligible = o.Eligible, CreatedAt = at, ApiUpdatedAt = at }))
                 throw new InvalidOperationException($"School {o.SchoolId} was opened twice.");
+        }
+
+        /// <summary>The live statement's UPDATE … WHERE (name, eligible) IS DISTINCT FROM the new ones.</summary>
+        public void ChangeDetails(SchoolDetailsChanged d, DateTimeOffset at)
+        {
+            if (Rows.TryGetValue(d.SchoolId, out var row) && (row.Name, row.Eligible) != (d.Name, d.Eligible))
+                (row.Name, row.Eligible, row.ApiUpdatedAt) = (d.Name, d.Eligible, at);
+        }
+
+        public void ChangeUrn(SchoolUrnChanged u, DateTimeOffset at)
+        {
+            if (Rows.TryGetValue(u.SchoolId, out var row) && row.Urn != u.ToUrn) (row.Urn, row.ApiUpdatedAt) = (u.ToUrn, at);
         }
 
         public void Touch(Guid schoolId, DateTimeOffset at)

@@ -132,9 +132,9 @@ public sealed partial class TeacherPeriodsProjection
             {
                 // A returning teacher keeps the identity and name they were first registered with.
                 case TeacherRegisteredAsEct r:
-                    return Register(context, r.TeacherId, r.Trn, r.Name);
+                    return Register(r.TeacherId, r.Trn, r.Name);
                 case TeacherRegisteredAsMentor r:
-                    return Register(context, r.TeacherId, r.Trn, r.Name);
+                    return Register(r.TeacherId, r.Trn, r.Name);
                 case TeacherNameCorrected c:
                     return Set(context, c.TeacherId, t => t.Name = c.Name);
                 case TeacherPersonalDataErased x:
@@ -291,7 +291,7 @@ public sealed partial class TeacherPeriodsProjection
             return rows;
         }
 
-        private bool Register(ProjectionContext context, Guid teacherId, string trn, string name)
+        private bool Register(Guid teacherId, string trn, string name)
         {
             if (_folds.ContainsKey(teacherId)) return true;
             if (_bySql.Contains(teacherId)) return false;

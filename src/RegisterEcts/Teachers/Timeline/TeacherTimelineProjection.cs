@@ -64,7 +64,7 @@ public sealed class TeacherTimelineProjection : IProjection
         foreach (var id in touched)
             context.Enqueue(
                 "INSERT INTO teacher_timeline_teachers (teacher_id, state) VALUES ($1, $2) ON CONFLICT (teacher_id) DO UPDATE SET state = excluded.state",
-                id, new NpgsqlParameter { Value = JsonSerializer.Serialize(session.Teachers[id], EventTypeRegistry.JsonOptions), NpgsqlDbType = NpgsqlDbType.Jsonb });
+                id, new NpgsqlParameter { Value = session.StateJson(id), NpgsqlDbType = NpgsqlDbType.Jsonb });
     }
 
     /// <summary>
@@ -79,9 +79,8 @@ public sealed class TeacherTimelineProjection : IProjection
         foreach (var id in session.Unwritten) (session.Written.Add(id) ? fresh : again).Add(id);
         session.Unwritten.Clear();
         // Each state is worded as JSON only as the copy sends it: a million of them at once would not fit.
-        var teachers = session.Teachers;
         context.Copy("teacher_timeline_teachers", ("teacher_id", NpgsqlDbType.Uuid), ("state", NpgsqlDbType.Jsonb))
-            .AddAll(fresh.Select(id => new object?[] { id, JsonSerializer.Serialize(teachers[id], EventTypeRegistry.JsonOptions) }));
+            .AddAll(fresh.Select(id => new object?[] { id, session.StateJson(id) }));
         if (again.Count > 0)
             context.Enqueue(
                 """
@@ -90,7 +89,7 @@ public sealed class TeacherTimelineProjection : IProjection
                 """,
                 again.ToArray(), new NpgsqlParameter
                 {
-                    Value = again.Select(id => JsonSerializer.Serialize(session.Teachers[id], EventTypeRegistry.JsonOptions)).ToArray(),
+                    Value = again.Select(id => session.StateJson(id)).ToArray(),
                     NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
                 });
         return ValueTask.CompletedTask;
@@ -174,6 +173,9 @@ public sealed class TeacherTimelineProjection : IProjection
         // Rebuild only: teachers whose state is still to be written, and those whose row is in the table.
         public HashSet<Guid> Unwritten { get; } = [];
         public HashSet<Guid> Written { get; } = [];
+
+        /// <summary>A teacher's folded state as teacher_timeline_teachers stores it.</summary>
+        public string StateJson(Guid teacherId) => JsonSerializer.Serialize(Teachers[teacherId], EventTypeRegistry.JsonOptions);
         private readonly Dictionary<int, Guid> _urns = [];
         private readonly HashSet<Guid> _looked = [];
 
