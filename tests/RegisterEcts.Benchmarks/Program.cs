@@ -121,10 +121,10 @@ if (!httpOnly && !storeOnly)
 // Through HTTP: the API as its own process (Release build), commands and the lead providers' reads.
 var warmUp = TimeSpan.FromSeconds(quick ? 1 : 5);
 var duration = TimeSpan.FromSeconds(quick ? 5 : 30);
+var processWarmUp = TimeSpan.FromSeconds(quick ? 5 : 30);
 HttpCommandsResult? commands = null;
 if (!storeOnly)
 {
-    var processWarmUp = quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(30);
     Console.WriteLine($"commands through HTTP: {processWarmUp.TotalSeconds:0} s warm-up of the API process, then {warmUp.TotalSeconds:0} s warm-up and {duration.TotalSeconds:0} s timed per concurrency; cycle: register ECT, change email, register mentor, assign mentor");
     commands = await HttpCommands.RunAsync(connectionString, $"{schema}_http", Repository(), apiDll, [1, 8], processWarmUp, warmUp, duration);
     foreach (var run in commands.Runs)
@@ -176,7 +176,7 @@ await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
     http_commands = commands is null ? null : new
     {
         mix = "register ECT (provider-led), change its email, register a mentor, assign the mentor; one school and token per client",
-        process_warm_up_s = quick ? 5 : 30, warm_up_s = warmUp.TotalSeconds, timed_s = duration.TotalSeconds,
+        process_warm_up_s = processWarmUp.TotalSeconds, warm_up_s = warmUp.TotalSeconds, timed_s = duration.TotalSeconds,
         runs = commands.Runs, api_idle_rss_mib = commands.IdleRssMiB, api_peak_rss_mib = commands.PeakRssMiB,
     },
     participants = reads,
