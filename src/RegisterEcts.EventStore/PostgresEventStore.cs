@@ -375,26 +375,43 @@ public sealed class PostgresEventStore : IAsyncDisposable
 
     private async Task<List<(RecordedEvent Event, ulong Tx)>> ReadPageAsync(NpgsqlConnection conn, string where, NpgsqlParameter[] parameters, CancellationToken ct)
     {
-        var rows = new List<(long Seq, Guid Id, Guid StreamId, string StreamType, long Version, string Type, byte[] Data, byte[] Metadata, DateTimeOffset RecordedAt, ulong Tx)>();
+        var events = new List<(RecordedEvent Event, ulong Tx)>();
+        // Most bodies hold nothing sealed and are decoded as they arrive; the few that may wait for their subjects' keys.
+        var waiting = new List<(int At, long Seq, Guid Id, Guid StreamId, string StreamType, long Version, string Type, byte[] Data, byte[] Metadata, DateTimeOffset RecordedAt)>();
+        var noKeys = new Dictionary<Guid, byte[]?>();
+        // The stream's type is a correlated subquery, not a join: with a join, a log written in one large transaction (a bulk
+        // import) misled the planner's estimate of (tx_id, seq) > (…), and each page became a parallel hash join sorting every
+        // later event on disk (180 ms a page against 16 ms at 20,000 careers, 172 against 28 at a million). This shape walks the index.
         await using (var cmd = new NpgsqlCommand(
-            $"SELECT e.seq, e.id, e.stream_id, s.type, e.version, e.type, e.data, e.metadata, e.recorded_at, e.tx_id FROM es_events e JOIN es_streams s ON s.id = e.stream_id WHERE {where}", conn))
+            $"SELECT e.seq, e.id, e.stream_id, (SELECT s.type FROM es_streams s WHERE s.id = e.stream_id), e.version, e.type, e.data, e.metadata, e.recorded_at, e.tx_id FROM es_events e WHERE {where}", conn))
         {
             cmd.Parameters.AddRange(parameters);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                rows.Add((reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
-                    reader.GetFieldValue<byte[]>(6), reader.GetFieldValue<byte[]>(7), reader.GetFieldValue<DateTimeOffset>(8), reader.GetFieldValue<ulong>(9)));
+            {
+                var data = reader.GetFieldValue<byte[]>(6);
+                var tx = reader.GetFieldValue<ulong>(9);
+                if (PersonalData.MaySeal(data))
+                {
+                    waiting.Add((events.Count, reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
+                        data, reader.GetFieldValue<byte[]>(7), reader.GetFieldValue<DateTimeOffset>(8)));
+                    events.Add((null!, tx));
+                }
+                else
+                    events.Add((Deserialize(reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
+                        data, reader.GetFieldValue<byte[]>(7), reader.GetFieldValue<DateTimeOffset>(8), noKeys), tx));
+            }
         }
+        if (waiting.Count == 0) return events;
 
-        var sealedSubjects = rows.Where(r => PersonalData.MaySeal(r.Data)).Select(r => r.StreamId).Distinct().ToArray();
-        var keys = new Dictionary<Guid, byte[]?>();
-        if (sealedSubjects.Length > 0)
-        {
-            await using var cmd = new NpgsqlCommand("SELECT subject_id, key FROM es_personal_keys WHERE subject_id = ANY($1)", conn) { Parameters = { new() { Value = sealedSubjects } } };
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
+        Dictionary<Guid, byte[]?> keys;
+        await using (var cmd = new NpgsqlCommand("SELECT subject_id, key FROM es_personal_keys WHERE subject_id = ANY($1)", conn)
+            { Parameters = { new() { Value = waiting.Select(w => w.StreamId).Distinct().ToArray() } } })
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
             keys = await ReadKeysAsync(reader, ct);
-        }
-        return rows.Select(r => (Deserialize(r.Seq, r.Id, r.StreamId, r.StreamType, r.Version, r.Type, r.Data, r.Metadata, r.RecordedAt, keys), r.Tx)).ToList();
+        foreach (var w in waiting)
+            events[w.At] = (Deserialize(w.Seq, w.Id, w.StreamId, w.StreamType, w.Version, w.Type, w.Data, w.Metadata, w.RecordedAt, keys), events[w.At].Tx);
+        return events;
     }
 
     /// <summary>

@@ -44,6 +44,20 @@ public class when_a_projection_is_rebuilt_blue_green : TeacherStatusStore
         (await Snapshot()).Count.ShouldBeGreaterThanOrEqualTo(5);
     }
 
+    [Fact]
+    public async Task the_switched_tables_keep_the_statistics_targets_the_migrations_gave_their_columns()
+    {
+        await AppendCareers(5);
+        await using (var alter = Store.DataSource.CreateCommand("ALTER TABLE teacher_status ALTER COLUMN status SET STATISTICS 0"))
+            await alter.ExecuteNonQueryAsync();
+
+        await new BlueGreenRebuilder(Store).RebuildAsync([Projection]);
+
+        await using var target = Store.DataSource.CreateCommand(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'teacher_status'::regclass AND attname = 'status'");
+        Convert.ToInt32(await target.ExecuteScalarAsync()).ShouldBe(0);
+    }
+
     private sealed class Versioned(IProjection inner, int version) : IProjection
     {
         public string Name => inner.Name;

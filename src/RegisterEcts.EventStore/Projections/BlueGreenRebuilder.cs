@@ -35,6 +35,18 @@ public sealed class BlueGreenRebuilder(PostgresEventStore store, int batchSize =
             await Execute(conn, $"DROP SCHEMA IF EXISTS {side} CASCADE; CREATE SCHEMA {side}", ct);
             foreach (var t in tables.Select(SchemaMigrator.QuoteIdent))
                 await Execute(conn, $"CREATE TABLE {side}.{t} (LIKE {live}.{t} INCLUDING ALL)", ct);
+            // LIKE does not copy the columns' statistics targets: without this, a switch would quietly drop the SET STATISTICS
+            // a migration gave the live tables.
+            var targets = new List<string>();
+            await using (var cmd = new NpgsqlCommand(
+                """
+                SELECT format('ALTER TABLE %I.%I ALTER COLUMN %I SET STATISTICS %s', $1::text, r.relname, a.attname, a.attstattarget)
+                FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid
+                WHERE r.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = $2) AND r.relname = ANY($3) AND a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget >= 0
+                """, conn) { Parameters = { new() { Value = $"{store.Schema}_next" }, new() { Value = store.Schema }, new() { Value = tables.ToArray() } } })
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct)) targets.Add(reader.GetString(0));
+            foreach (var alter in targets) await Execute(conn, alter, ct);
         }
 
         // A connection whose unqualified table names find the side tables first and the event log behind them.
