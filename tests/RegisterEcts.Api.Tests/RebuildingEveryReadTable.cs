@@ -1,6 +1,7 @@
 using System.Net;
 using Npgsql;
 using RegisterEcts.Calendar;
+using RegisterEcts.Api.Tests.LeadProviders;
 using RegisterEcts.EventStore.Projections;
 using static RegisterEcts.Api.Tests.ApiWithSchools;
 using static RegisterEcts.Api.Tests.On;
@@ -11,7 +12,7 @@ namespace RegisterEcts.Api.Tests;
 /// Scripted careers, then every read table of every inline projection snapshotted and rebuilt, offline and
 /// blue/green with commands arriving meanwhile: row for row the same, api_updated_at included.
 /// </summary>
-public class rebuilding_every_read_table(ApiWithSchools api) : IClassFixture<ApiWithSchools>
+public class rebuilding_every_read_table(ApiWithLeadProviders api) : IClassFixture<ApiWithLeadProviders>
 {
     [Fact]
     public async Task offline_and_blue_green_give_back_what_the_appends_wrote()
@@ -88,6 +89,14 @@ public class rebuilding_every_read_table(ApiWithSchools api) : IClassFixture<Api
         (await body.ClaimsAsync(passerTrn, Day(2025, 9, 1), on: Day(2025, 9, 2))).ShouldBe(HttpStatusCode.OK);
         (await body.RecordsOutcomeAsync(passer, "pass", Day(2026, 7, 20), 3, on: Day(2026, 7, 21))).ShouldBe(HttpStatusCode.OK);
         schoolOf[passer] = Valley;
+
+        // Deferred, resumed and withdrawn by its provider: each ends the partnership's training period its own way.
+        var paused = (await oakfield.RegistersEctAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1))).ShouldBe(HttpStatusCode.Created).TeacherId;
+        var ambition = await api.LeadProviderAsync(Ambition);
+        (await ambition.DefersAsync(paused, on: Day(2025, 11, 3))).ShouldBe(HttpStatusCode.OK);
+        (await ambition.ResumesAsync(paused, on: Day(2026, 1, 6))).ShouldBe(HttpStatusCode.OK);
+        (await ambition.WithdrawsAsync(paused, on: Day(2026, 3, 2))).ShouldBe(HttpStatusCode.OK);
+        schoolOf[paused] = Oakfield;
 
         var erased = (await oakfield.RegistersEctAsync(Trns.Next(), Day(2025, 9, 1), on: Day(2025, 9, 1), name: "Forget Me")).ShouldBe(HttpStatusCode.Created).TeacherId;
         (await support.ErasesAsync(erased, on: Day(2025, 10, 1))).ShouldBe(HttpStatusCode.OK);

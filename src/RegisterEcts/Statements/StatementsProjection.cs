@@ -17,6 +17,11 @@ public sealed class StatementsProjection : IProjection
         {
             switch (e.Data)
             {
+                // A rebuild copies the new rows; the updates below stay statements, which run after the page's copies.
+                case StatementOpened o when context.IsRebuild:
+                    context.Copy("statements", OpenedColumns).Add(o.StatementId, o.LeadProviderId, o.ContractPeriodYear, o.Year, o.Month, o.DeadlineDate, o.PaymentDate,
+                        FeeName(o.FeeType), "open", e.RecordedAt, e.RecordedAt);
+                    break;
                 case StatementOpened o:
                     context.Enqueue(
                         """
@@ -35,6 +40,14 @@ public sealed class StatementsProjection : IProjection
         }
         return ValueTask.CompletedTask;
     }
+
+    private static readonly (string, NpgsqlTypes.NpgsqlDbType)[] OpenedColumns =
+    [
+        ("statement_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("lead_provider_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("contract_period_year", NpgsqlTypes.NpgsqlDbType.Integer),
+        ("year", NpgsqlTypes.NpgsqlDbType.Integer), ("month", NpgsqlTypes.NpgsqlDbType.Integer), ("deadline_date", NpgsqlTypes.NpgsqlDbType.Date),
+        ("payment_date", NpgsqlTypes.NpgsqlDbType.Date), ("fee_type", NpgsqlTypes.NpgsqlDbType.Text), ("status", NpgsqlTypes.NpgsqlDbType.Text),
+        ("created_at", NpgsqlTypes.NpgsqlDbType.TimestampTz), ("api_updated_at", NpgsqlTypes.NpgsqlDbType.TimestampTz),
+    ];
 
     private static string FeeName(FeeType type) => type == FeeType.Output ? "output" : "service";
 

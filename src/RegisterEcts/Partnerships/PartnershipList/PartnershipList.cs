@@ -18,22 +18,35 @@ public sealed class PartnershipListProjection : IProjection
             switch (e.Data)
             {
                 case SchoolPartnershipCreated c:
-                    context.Enqueue(
-                        "INSERT INTO partnerships (partnership_id, school_id, lead_provider_id, delivery_partner_id, contract_period_year, created_on) VALUES ($1, $2, $3, $4, $5, $6)",
-                        c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, c.CreatedOn);
+                    Insert(context, c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, c.CreatedOn);
                     break;
                 case SchoolPartnershipRecreated c:
-                    context.Enqueue(
-                        "INSERT INTO partnerships (partnership_id, school_id, lead_provider_id, delivery_partner_id, contract_period_year, created_on) VALUES ($1, $2, $3, $4, $5, $6)",
-                        c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, c.RecreatedOn);
+                    Insert(context, c.PartnershipId, c.SchoolId, c.LeadProviderId, c.DeliveryPartnerId, c.ContractPeriodYear, c.RecreatedOn);
                     break;
                 case SchoolPartnershipDeliveryPartnerChanged d:
+                    // In a rebuild too: the page's copies run before its statements, so this finds a row the same page copied.
                     context.Enqueue("UPDATE partnerships SET delivery_partner_id = $2 WHERE partnership_id = $1", d.PartnershipId, d.ToDeliveryPartnerId);
                     break;
             }
         }
         return ValueTask.CompletedTask;
     }
+
+    /// A rebuild copies the rows (an INSERT each was 5,400 statements in a rebuild of 20,000 careers); a partnership id
+    /// inserted twice fails in the copy as it would in the INSERT.
+    private static void Insert(ProjectionContext context, Guid partnershipId, Guid schoolId, Guid leadProviderId, Guid deliveryPartnerId, int year, DateOnly createdOn)
+    {
+        if (context.IsRebuild) context.Copy("partnerships", Columns).Add(partnershipId, schoolId, leadProviderId, deliveryPartnerId, year, createdOn);
+        else context.Enqueue(
+            "INSERT INTO partnerships (partnership_id, school_id, lead_provider_id, delivery_partner_id, contract_period_year, created_on) VALUES ($1, $2, $3, $4, $5, $6)",
+            partnershipId, schoolId, leadProviderId, deliveryPartnerId, year, createdOn);
+    }
+
+    private static readonly (string, NpgsqlTypes.NpgsqlDbType)[] Columns =
+    [
+        ("partnership_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("school_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("lead_provider_id", NpgsqlTypes.NpgsqlDbType.Uuid),
+        ("delivery_partner_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("contract_period_year", NpgsqlTypes.NpgsqlDbType.Integer), ("created_on", NpgsqlTypes.NpgsqlDbType.Date),
+    ];
 
     /// Oldest first: the earliest partnership wins when a school has several.
     public static async Task<IReadOnlyList<SchoolPartnership>> ForSchoolAsync(NpgsqlDataSource db, Guid schoolId, CancellationToken ct)

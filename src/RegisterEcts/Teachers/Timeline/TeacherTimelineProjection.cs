@@ -162,7 +162,8 @@ public sealed class TeacherTimelineProjection : IProjection
 
     private sealed record NameRow(string Name, int? Urn)
     {
-        public string Display => Urn is { } urn ? $"{Name} (URN {urn})" : Name;
+        // Worded once: the timeline asks for a school's name for every event that mentions the school.
+        public string Display { get; } = Urn is { } urn ? $"{Name} (URN {urn})" : Name;
     }
 
     /// What the projection remembers: for a whole rebuild, or for one live append (filled from its own tables).
