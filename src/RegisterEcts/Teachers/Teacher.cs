@@ -329,8 +329,16 @@ public sealed record Teacher
         MentorTrainingStatus = Latest(periods, TeacherRole.Mentor)?.Status,
     };
 
-    private static TrainingPeriod? Latest(ImmutableList<TrainingPeriod> periods, TeacherRole role) =>
-        periods.Where(p => p.Role == role).MaxBy(p => p.Dates.Start);
+    private static TrainingPeriod? Latest(ImmutableList<TrainingPeriod> periods, TeacherRole role, bool providerLedOnly = false)
+    {
+        // A loop rather than Where(…).MaxBy(…), which allocated a closure, a delegate and two iterators on every training
+        // event, twice (the projections fold every teacher event). The first of equal start dates wins, as with MaxBy.
+        TrainingPeriod? latest = null;
+        foreach (var p in periods)
+            if (p.Role == role && (!providerLedOnly || p.ProviderLed is not null) && (latest is null || p.Dates.Start > latest.Dates.Start))
+                latest = p;
+        return latest;
+    }
 
     private static ImmutableList<T> Update<T>(ImmutableList<T> items, Func<T, bool> match, Func<T, T> change) =>
         items.Select(i => match(i) ? change(i) : i).ToImmutableList();
@@ -339,8 +347,7 @@ public sealed record Teacher
 
     public TrainingPeriod? LatestTraining(TeacherRole role) => Latest(TrainingPeriods, role);
 
-    public TrainingPeriod? LatestProviderLedTraining(TeacherRole role) =>
-        TrainingPeriods.Where(p => p.Role == role && p.ProviderLed is not null).MaxBy(p => p.Dates.Start);
+    public TrainingPeriod? LatestProviderLedTraining(TeacherRole role) => Latest(TrainingPeriods, role, providerLedOnly: true);
 
     /// The ECT period at the school that is running or yet to start.
     public EctAtSchoolPeriod? CurrentOrNextEctPeriodAt(Guid schoolId, DateOnly today) =>
