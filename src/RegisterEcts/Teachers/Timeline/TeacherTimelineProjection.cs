@@ -78,9 +78,10 @@ public sealed class TeacherTimelineProjection : IProjection
         var again = new List<Guid>();
         foreach (var id in session.Unwritten) (session.Written.Add(id) ? fresh : again).Add(id);
         session.Unwritten.Clear();
-        // Each state is worded as JSON only as the copy sends it: a million of them at once would not fit.
+        // Each state is worded as JSON only as the copy sends it: a million of them at once would not fit. As UTF-8, which is what
+        // the copy sends: a string of a 1.8 KB state was 3.6 KB more to allocate, and then to transcode.
         context.Copy("teacher_timeline_teachers", ("teacher_id", NpgsqlDbType.Uuid), ("state", NpgsqlDbType.Jsonb))
-            .AddAll(fresh.Select(id => new object?[] { id, session.StateJson(id) }));
+            .AddAll(fresh.Select(id => new object?[] { id, JsonSerializer.SerializeToUtf8Bytes(session.Teachers[id], EventTypeRegistry.JsonOptions) }));
         if (again.Count > 0)
             context.Enqueue(
                 """
