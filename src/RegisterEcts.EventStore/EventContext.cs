@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using RegisterEcts.EventStore.Serialization;
 
 namespace RegisterEcts.EventStore;
 
@@ -34,4 +36,70 @@ public sealed record EventMetadata(
     string CorrelationId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CausationId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SupportTicket);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SupportTicket)
+{
+    /// <summary>Reads metadata as the store writes it (see <see cref="EventTypeRegistry.JsonOptions"/>).</summary>
+    /// <remarks>
+    /// The timeline reads the metadata of every event it replays, and the general serialiser (a parameterised constructor, a
+    /// nested record, a stack of frames per call) cost as much as the event itself. The shape the store writes is read here
+    /// directly; anything else (another order is fine, but an unknown property, another spelling or a number where a string
+    /// belongs) goes to the serialiser, so both read every document alike.
+    /// </remarks>
+    public static EventMetadata FromJson(ReadOnlySpan<byte> utf8) =>
+        TryRead(utf8) ?? JsonSerializer.Deserialize<EventMetadata>(utf8, EventTypeRegistry.JsonOptions) ?? throw new JsonException("Event metadata is null.");
+
+    private static EventMetadata? TryRead(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            Actor? actor = null;
+            string? correlation = null, causation = null, reason = null, ticket = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("actor"u8))
+                {
+                    if (!reader.Read() || (actor = ReadActor(ref reader)) is null) return null;
+                }
+                else if (reader.ValueTextEquals("correlation_id"u8)) { if (!String(ref reader, out correlation) || correlation is null) return null; }
+                else if (reader.ValueTextEquals("causation_id"u8)) { if (!String(ref reader, out causation)) return null; }
+                else if (reader.ValueTextEquals("reason"u8)) { if (!String(ref reader, out reason)) return null; }
+                else if (reader.ValueTextEquals("support_ticket"u8)) { if (!String(ref reader, out ticket)) return null; }
+                else return null;
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || actor is null || correlation is null) return null;
+            return new EventMetadata(actor, correlation, causation, reason, ticket);
+        }
+        catch (JsonException)
+        {
+            // Not well-formed: the serialiser reports it in its own words.
+            return null;
+        }
+    }
+
+    private static Actor? ReadActor(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) return null;
+        string? type = null, id = null, name = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8)) { if (!String(ref reader, out type)) return null; }
+            else if (reader.ValueTextEquals("id"u8)) { if (!String(ref reader, out id)) return null; }
+            else if (reader.ValueTextEquals("display_name"u8)) { if (!String(ref reader, out name)) return null; }
+            else return null;
+        }
+        return reader.TokenType == JsonTokenType.EndObject && type is not null && id is not null && name is not null ? new Actor(type, id, name) : null;
+    }
+
+    /// <summary>The next value when it is a string or null; false for anything else.</summary>
+    private static bool String(ref Utf8JsonReader reader, out string? value)
+    {
+        value = null;
+        if (!reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.String) return false;
+        value = reader.GetString();
+        return true;
+    }
+}

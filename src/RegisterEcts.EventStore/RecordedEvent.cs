@@ -26,8 +26,7 @@ public sealed record RecordedEvent(
 
     public EventMetadata Metadata
     {
-        get => _metadata ??= JsonSerializer.Deserialize<EventMetadata>(_metadataJson, EventTypeRegistry.JsonOptions)
-            ?? throw new JsonException($"Event {Sequence} has no metadata.");
+        get => _metadata ??= EventMetadata.FromJson(_metadataJson);
         init => (_metadata, _metadataJson) = (value, null);
     }
 

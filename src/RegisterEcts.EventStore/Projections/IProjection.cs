@@ -143,21 +143,29 @@ public sealed class ProjectionContext
     }
 }
 
-/// <summary>Rows buffered for one binary COPY (see <see cref="ProjectionContext.Copy"/>).</summary>
+/// <summary>Rows for one binary COPY (see <see cref="ProjectionContext.Copy"/>), encoded as they are added.</summary>
 public sealed class CopyRows
 {
+    /// <summary>Rows made lazily (<see cref="AddAll"/>) are sent whenever this much is encoded, so their bytes never pile up either.</summary>
+    private const int FlushAt = 1 << 20;
+
     private readonly string _table;
     private readonly (string Column, NpgsqlDbType Type)[] _columns;
-    private readonly List<object?[]> _rows = [];
+    private readonly CopyEncoder _encoded = new();
     private readonly List<IEnumerable<object?[]>> _later = [];
+    private bool _any;
 
-    internal CopyRows(string table, (string Column, NpgsqlDbType Type)[] columns) => (_table, _columns) = (table, columns);
+    internal CopyRows(string table, (string Column, NpgsqlDbType Type)[] columns)
+    {
+        (_table, _columns) = (table, columns);
+        _encoded.Header();
+    }
 
     /// <summary>One row, its values in the order of the columns (null for NULL).</summary>
     public void Add(params object?[] values)
     {
-        if (values.Length != _columns.Length) throw new ArgumentException($"{_table} takes {_columns.Length} values, not {values.Length}.", nameof(values));
-        _rows.Add(values);
+        _encoded.Row(_table, _columns, values);
+        _any = true;
     }
 
     /// <summary>
@@ -167,55 +175,34 @@ public sealed class CopyRows
     /// </summary>
     public void AddAll(IEnumerable<object?[]> rows) => _later.Add(rows);
 
-    private IEnumerable<object?[]> Rows()
-    {
-        foreach (var row in _rows) yield return row;
-        foreach (var rows in _later)
-            foreach (var row in rows)
-            {
-                if (row.Length != _columns.Length) throw new ArgumentException($"{_table} takes {_columns.Length} values, not {row.Length}.");
-                yield return row;
-            }
-    }
-
     internal async Task WriteAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        if (_rows.Count == 0 && _later.Count == 0) return;
+        if (!_any && _later.Count == 0) return;
         var columns = string.Join(", ", _columns.Select(c => SchemaMigrator.QuoteIdent(c.Column)));
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY {SchemaMigrator.QuoteIdent(_table)} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
-        // Synchronous writes into the importer's buffer (it flushes when full): an awaited call per value cost more
-        // than the value itself, and COPY of every table of a rebuild runs on its critical path.
-        foreach (var row in Rows())
+        var stream = await connection.BeginRawBinaryCopyAsync($"COPY {SchemaMigrator.QuoteIdent(_table)} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
+        try
         {
-            importer.StartRow();
-            for (var i = 0; i < row.Length; i++)
-                Write(importer, row[i], _columns[i].Type);
+            foreach (var rows in _later)
+                foreach (var row in rows)
+                {
+                    _encoded.Row(_table, _columns, row);
+                    if (_encoded.Length >= FlushAt) await _encoded.FlushAsync(stream, ct);
+                }
+            _encoded.Trailer();
+            await _encoded.FlushAsync(stream, ct);
         }
-        await importer.CompleteAsync(ct);
-        _rows.Clear();
+        catch
+        {
+            // Disposing a raw COPY completes it: a failed one is cancelled, so nothing half-sent is kept.
+            _encoded.Dispose();
+            try { await stream.CancelAsync(); }
+            catch { /* the error that matters is the one being rethrown */ }
+            throw;
+        }
+        // Completes the COPY and reports the server's verdict on the rows.
+        await stream.DisposeAsync();
         _later.Clear();
-    }
-
-    /// <summary>
-    /// Writes through the importer's generic overload for the value's own type: writing as object boxed every value again
-    /// and made the importer resolve how to write it for each one, which cost more than the bytes.
-    /// </summary>
-    private static void Write(NpgsqlBinaryImporter importer, object? value, NpgsqlDbType type)
-    {
-        switch (value)
-        {
-            case null: importer.WriteNull(); break;
-            case Guid v: importer.Write(v, type); break;
-            case string v: importer.Write(v, type); break;
-            case int v: importer.Write(v, type); break;
-            case long v: importer.Write(v, type); break;
-            case bool v: importer.Write(v, type); break;
-            case DateOnly v: importer.Write(v, type); break;
-            case DateTimeOffset v: importer.Write(v, type); break;
-            case DateTime v: importer.Write(v, type); break;
-            case byte[] v: importer.Write(v, type); break;
-            case NpgsqlRange<DateOnly> v: importer.Write(v, type); break;
-            default: importer.Write(value, type); break;
-        }
+        _any = false;
+        _encoded.Header();
     }
 }

@@ -64,7 +64,7 @@ public sealed class TeacherTimelineProjection : IProjection
         foreach (var id in touched)
             context.Enqueue(
                 "INSERT INTO teacher_timeline_teachers (teacher_id, state) VALUES ($1, $2) ON CONFLICT (teacher_id) DO UPDATE SET state = excluded.state",
-                id, new NpgsqlParameter { Value = session.StateJson(id), NpgsqlDbType = NpgsqlDbType.Jsonb });
+                id, new NpgsqlParameter { Value = session.StateJson(id), NpgsqlDbType = NpgsqlDbType.Json });
     }
 
     /// <summary>
@@ -80,18 +80,18 @@ public sealed class TeacherTimelineProjection : IProjection
         session.Unwritten.Clear();
         // Each state is worded as JSON only as the copy sends it: a million of them at once would not fit. As UTF-8, which is what
         // the copy sends: a string of a 1.8 KB state was 3.6 KB more to allocate, and then to transcode.
-        context.Copy("teacher_timeline_teachers", ("teacher_id", NpgsqlDbType.Uuid), ("state", NpgsqlDbType.Jsonb))
+        context.Copy("teacher_timeline_teachers", ("teacher_id", NpgsqlDbType.Uuid), ("state", NpgsqlDbType.Json))
             .AddAll(fresh.Select(id => new object?[] { id, session.StateUtf8(id) }));
         if (again.Count > 0)
             context.Enqueue(
                 """
-                INSERT INTO teacher_timeline_teachers (teacher_id, state) SELECT * FROM unnest($1::uuid[], $2::jsonb[])
+                INSERT INTO teacher_timeline_teachers (teacher_id, state) SELECT * FROM unnest($1::uuid[], $2::json[])
                 ON CONFLICT (teacher_id) DO UPDATE SET state = excluded.state
                 """,
                 again.ToArray(), new NpgsqlParameter
                 {
                     Value = again.Select(id => session.StateJson(id)).ToArray(),
-                    NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+                    NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json,
                 });
         return ValueTask.CompletedTask;
     }
