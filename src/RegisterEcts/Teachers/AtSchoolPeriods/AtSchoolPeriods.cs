@@ -167,50 +167,55 @@ public sealed class AtSchoolPeriodsProjection : IProjection
                     });
                 case TeacherRegisteredAsMentor r:
                     return Add(context, _mentor, new Row { TeacherId = r.TeacherId, PeriodId = r.MentorPeriodId, SchoolId = r.SchoolId, From = r.StartedOn, Email = r.Email });
+                // Each change is a static lambda given what it needs: a lambda capturing the case's event made the compiler
+                // allocate one closure for every case of the switch on every call, whichever case matched (24 MB a rebuild).
                 case TeacherLeftSchoolAsEct l:
-                    return Change(context, _ect, l.TeacherId, l.EctPeriodId, row => Finish(row, l.FinishedOn));
+                    return Change(context, _ect, l.TeacherId, l.EctPeriodId, l.FinishedOn, Finish);
                 case TeacherLeftSchoolAsMentor l:
-                    return Change(context, _mentor, l.TeacherId, l.MentorPeriodId, row => Finish(row, l.FinishedOn));
+                    return Change(context, _mentor, l.TeacherId, l.MentorPeriodId, l.FinishedOn, Finish);
                 case LeavingDateCorrected c:
-                    return Change(context, c.Role == TeacherRole.Ect ? _ect : _mentor, c.TeacherId, c.AtSchoolPeriodId, row => Finish(row, c.ToFinishedOn));
+                    return Change(context, c.Role == TeacherRole.Ect ? _ect : _mentor, c.TeacherId, c.AtSchoolPeriodId, c.ToFinishedOn, Finish);
                 case EctAtSchoolPeriodRemoved r:
-                    return Change(context, _ect, r.TeacherId, r.EctPeriodId, _ => _ect.Remove((r.TeacherId, r.EctPeriodId)));
+                    return Remove(context, _ect, r.TeacherId, r.EctPeriodId);
                 case MentorAtSchoolPeriodRemoved r:
-                    return Change(context, _mentor, r.TeacherId, r.MentorPeriodId, _ => _mentor.Remove((r.TeacherId, r.MentorPeriodId)));
+                    return Remove(context, _mentor, r.TeacherId, r.MentorPeriodId);
                 case EctAtSchoolPeriodMovedSchool m:
-                    return Change(context, _ect, m.TeacherId, m.EctPeriodId, row => { row.SchoolId = m.ToSchoolId; return true; });
+                    return Change(context, _ect, m.TeacherId, m.EctPeriodId, m.ToSchoolId, static (row, school) => { row.SchoolId = school; return true; });
                 case MentorAtSchoolPeriodMovedSchool m:
-                    return Change(context, _mentor, m.TeacherId, m.MentorPeriodId, row => { row.SchoolId = m.ToSchoolId; return true; });
+                    return Change(context, _mentor, m.TeacherId, m.MentorPeriodId, m.ToSchoolId, static (row, school) => { row.SchoolId = school; return true; });
                 case MentorAtSchoolPeriodsMerged m:
                     if (!_bySql.Contains(m.TeacherId) && !_mentor.ContainsKey((m.TeacherId, m.MentorPeriodId))) return ToSql(context, m.TeacherId);
-                    return Change(context, _mentor, m.TeacherId, m.IntoMentorPeriodId, row =>
+                    return Change(context, _mentor, m.TeacherId, m.IntoMentorPeriodId, (Rows: _mentor, Merged: m), static (row, x) =>
                     {
-                        if (m.FinishedOn < m.StartedOn) return false;
-                        _mentor.Remove((m.TeacherId, m.MentorPeriodId));
-                        (row.From, row.Until) = (m.StartedOn, m.FinishedOn?.AddDays(1));
+                        if (x.Merged.FinishedOn < x.Merged.StartedOn) return false;
+                        x.Rows.Remove((x.Merged.TeacherId, x.Merged.MentorPeriodId));
+                        (row.From, row.Until) = (x.Merged.StartedOn, x.Merged.FinishedOn?.AddDays(1));
                         return true;
                     });
                 case EctStartDateCorrected c:
-                    return Change(context, _ect, c.TeacherId, c.EctPeriodId, row =>
+                    return Change(context, _ect, c.TeacherId, c.EctPeriodId, c.ToStartedOn, static (row, startedOn) =>
                     {
-                        if (row.Until is { } until && c.ToStartedOn >= until) return false;
-                        row.From = c.ToStartedOn;
+                        if (row.Until is { } until && startedOn >= until) return false;
+                        row.From = startedOn;
                         return true;
                     });
                 case TrainingPeriodStarted { Role: TeacherRole.Ect } t:
-                    return Change(context, _ect, t.TeacherId, t.AtSchoolPeriodId, row =>
+                    return Change(context, _ect, t.TeacherId, t.AtSchoolPeriodId, t, static (row, t) =>
                     {
                         (row.TrainingProgramme, row.LeadProviderId) = (Snake(t.Programme), t.ProviderLed?.LeadProviderId);
                         return true;
                     });
                 case TrainingPeriodStarted t:
-                    return Change(context, _mentor, t.TeacherId, t.AtSchoolPeriodId, row => { row.LeadProviderId = t.ProviderLed?.LeadProviderId; return true; });
+                    return Change(context, _mentor, t.TeacherId, t.AtSchoolPeriodId, t.ProviderLed?.LeadProviderId,
+                        static (row, leadProvider) => { row.LeadProviderId = leadProvider; return true; });
                 case TeacherEmailChanged c:
-                    return Change(context, c.Role == TeacherRole.Ect ? _ect : _mentor, c.TeacherId, c.AtSchoolPeriodId, row => { row.Email = c.Email; return true; });
+                    return Change(context, c.Role == TeacherRole.Ect ? _ect : _mentor, c.TeacherId, c.AtSchoolPeriodId, c.Email,
+                        static (row, email) => { row.Email = email; return true; });
                 case EctWorkingPatternChanged w:
-                    return Change(context, _ect, w.TeacherId, w.EctPeriodId, row => { row.WorkingPattern = Snake(w.WorkingPattern); return true; });
+                    return Change(context, _ect, w.TeacherId, w.EctPeriodId, w.WorkingPattern,
+                        static (row, pattern) => { row.WorkingPattern = Snake(pattern); return true; });
                 case MentorshipStarted m:
-                    return Change(context, _ect, m.TeacherId, m.EctPeriodId, row => { row.MentorId = m.MentorId; return true; });
+                    return Change(context, _ect, m.TeacherId, m.EctPeriodId, m.MentorId, static (row, mentor) => { row.MentorId = mentor; return true; });
                 case TeacherPersonalDataErased x:
                     return ToSql(context, x.TeacherId);
                 case TeacherHistoryMoved m:
@@ -236,10 +241,16 @@ public sealed class AtSchoolPeriodsProjection : IProjection
             return true;
         }
 
-        private bool Change(ProjectionContext context, Dictionary<(Guid, int), Row> rows, Guid teacherId, int periodId, Func<Row, bool> change)
+        private bool Change<T>(ProjectionContext context, Dictionary<(Guid, int), Row> rows, Guid teacherId, int periodId, T value, Func<Row, T, bool> change)
         {
             if (_bySql.Contains(teacherId)) return false;
-            return rows.TryGetValue((teacherId, periodId), out var row) && change(row) || ToSql(context, teacherId);
+            return rows.TryGetValue((teacherId, periodId), out var row) && change(row, value) || ToSql(context, teacherId);
+        }
+
+        private bool Remove(ProjectionContext context, Dictionary<(Guid, int), Row> rows, Guid teacherId, int periodId)
+        {
+            if (_bySql.Contains(teacherId)) return false;
+            return rows.Remove((teacherId, periodId)) || ToSql(context, teacherId);
         }
 
         /// <summary>Copies the teacher's rows as they stand; its later events in this page run as SQL. Always false.</summary>

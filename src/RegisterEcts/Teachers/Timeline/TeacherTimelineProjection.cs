@@ -107,11 +107,8 @@ public sealed class TeacherTimelineProjection : IProjection
     private static async Task TeacherEventAsync(RecordedEvent e, ProjectionContext context, Lookups session, CancellationToken ct)
     {
         var before = session.Teachers.GetValueOrDefault(e.StreamId) ?? Teacher.Initial;
-        // Worded once to learn which names it needs, then again once they are loaded: the wording itself stays synchronous and pure.
-        var missing = new HashSet<Guid>();
-        var entry = TimelineText.Describe(e.Data, before, id => session.Display(id, missing))!;
-        if (missing.Count > 0 && !context.IsRebuild && await session.LoadNamesAsync(context.Connection, missing, ct))
-            entry = TimelineText.Describe(e.Data, before, id => session.Display(id, null))!;
+        // A rebuild has met every name before the events that use it, so it words each event once, with nothing to load.
+        var entry = context.IsRebuild ? TimelineText.Describe(e.Data, before, session.Known)! : await DescribeLiveAsync(e, before, context, session, ct);
 
         var erased = before.Erased || e.Data is TeacherPersonalDataErased;
         var actor = e.Metadata.Actor;
@@ -145,6 +142,16 @@ public sealed class TeacherTimelineProjection : IProjection
         session.Teachers[e.StreamId] = erased ? Scrubbed(after) : after;
     }
 
+    /// <summary>Worded once to learn which names it needs, then again once they are loaded: the wording itself stays synchronous and pure.</summary>
+    private static async Task<TimelineEntry> DescribeLiveAsync(RecordedEvent e, Teacher before, ProjectionContext context, Lookups session, CancellationToken ct)
+    {
+        var missing = new HashSet<Guid>();
+        var entry = TimelineText.Describe(e.Data, before, id => session.Display(id, missing))!;
+        if (missing.Count > 0 && await session.LoadNamesAsync(context.Connection, missing, ct))
+            entry = TimelineText.Describe(e.Data, before, session.Known)!;
+        return entry;
+    }
+
     private static readonly (string, NpgsqlDbType)[] TimelineColumns =
     [
         ("teacher_id", NpgsqlDbType.Uuid), ("sequence", NpgsqlDbType.Bigint), ("stream_version", NpgsqlDbType.Bigint), ("event_type", NpgsqlDbType.Text),
@@ -170,6 +177,11 @@ public sealed class TeacherTimelineProjection : IProjection
     /// What the projection remembers: for a whole rebuild, or for one live append (filled from its own tables).
     private sealed class Lookups
     {
+        public Lookups() => Known = id => Display(id, null);
+
+        /// <summary>The names known now, for wording an event (made once: a delegate per event was a rebuild's allocation too).</summary>
+        public Func<Guid, string?> Known { get; }
+
         public Dictionary<Guid, NameRow> Names { get; } = [];
         public Dictionary<Guid, Teacher> Teachers { get; } = [];
         // Rebuild only: teachers whose state is still to be written, and those whose row is in the table.
@@ -198,7 +210,7 @@ public sealed class TeacherTimelineProjection : IProjection
             return null;
         }
 
-        public async Task<NameRow?> NameAsync(ProjectionContext context, Guid id, CancellationToken ct)
+        public async ValueTask<NameRow?> NameAsync(ProjectionContext context, Guid id, CancellationToken ct)
         {
             if (!context.IsRebuild && !Names.ContainsKey(id)) await LoadNamesAsync(context.Connection, [id], ct);
             return Names.GetValueOrDefault(id);
@@ -233,7 +245,7 @@ public sealed class TeacherTimelineProjection : IProjection
         }
 
         /// Schools, appropriate bodies and lead providers by name rather than by token scope; anyone else as the event says.
-        public async Task<string> ActorNameAsync(ProjectionContext context, Actor actor, CancellationToken ct)
+        public async ValueTask<string> ActorNameAsync(ProjectionContext context, Actor actor, CancellationToken ct)
         {
             var name = actor.Type switch
             {
@@ -244,7 +256,7 @@ public sealed class TeacherTimelineProjection : IProjection
             return name ?? actor.DisplayName;
         }
 
-        private async Task<string?> SchoolByUrnAsync(ProjectionContext context, int urn, CancellationToken ct)
+        private async ValueTask<string?> SchoolByUrnAsync(ProjectionContext context, int urn, CancellationToken ct)
         {
             if (_urns.TryGetValue(urn, out var known)) return Names[known].Display;
             if (context.IsRebuild) return null;
