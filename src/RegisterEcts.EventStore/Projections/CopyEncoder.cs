@@ -81,9 +81,9 @@ internal sealed class CopyEncoder : IDisposable
             case byte[] v when type == NpgsqlDbType.Json: Int32(v.Length); Bytes(v); return true;
             case NpgsqlRange<DateOnly> v when type == NpgsqlDbType.DateRange: DateRange(v); return true;
             case string?[] v when type == (NpgsqlDbType.Array | NpgsqlDbType.Text): TextArray(v); return true;
-            case Guid[] v when type == (NpgsqlDbType.Array | NpgsqlDbType.Uuid): UuidArray(v); return true;
-            case int[] v when type == (NpgsqlDbType.Array | NpgsqlDbType.Integer): Int32Array(v); return true;
-            case long[] v when type == (NpgsqlDbType.Array | NpgsqlDbType.Bigint): Int64Array(v); return true;
+            case Guid[] v when type == (NpgsqlDbType.Array | NpgsqlDbType.Uuid): FixedArray(v, UuidOid, 16, static (e, x) => e.Uuid(x)); return true;
+            case int[] v when type == (NpgsqlDbType.Array | NpgsqlDbType.Integer): FixedArray(v, Int4Oid, 4, static (e, x) => e.Int32(x)); return true;
+            case long[] v when type == (NpgsqlDbType.Array | NpgsqlDbType.Bigint): FixedArray(v, Int8Oid, 8, static (e, x) => e.Int64(x)); return true;
             default: return false;
         }
     }
@@ -100,35 +100,14 @@ internal sealed class CopyEncoder : IDisposable
         EndSized(start);
     }
 
-    private void UuidArray(Guid[] values)
+    /// <summary>An array of fixed-size values, none of them null; <paramref name="write"/> is a static lambda, so nothing is allocated.</summary>
+    private void FixedArray<T>(T[] values, int elementOid, int elementSize, Action<CopyEncoder, T> write)
     {
-        var start = ArrayHeader(values.Length, hasNulls: false, UuidOid);
+        var start = ArrayHeader(values.Length, hasNulls: false, elementOid);
         foreach (var v in values)
         {
-            Int32(16);
-            Uuid(v);
-        }
-        EndSized(start);
-    }
-
-    private void Int32Array(int[] values)
-    {
-        var start = ArrayHeader(values.Length, hasNulls: false, Int4Oid);
-        foreach (var v in values)
-        {
-            Int32(4);
-            Int32(v);
-        }
-        EndSized(start);
-    }
-
-    private void Int64Array(long[] values)
-    {
-        var start = ArrayHeader(values.Length, hasNulls: false, Int8Oid);
-        foreach (var v in values)
-        {
-            Int32(8);
-            Int64(v);
+            Int32(elementSize);
+            write(this, v);
         }
         EndSized(start);
     }
