@@ -496,6 +496,12 @@ public sealed class PostgresEventStore : IAsyncDisposable
             return new RecordedEvent(seq, id, streamId, streamType, version, name,
                 JsonSerializer.Deserialize(json, direct.Type, EventTypeRegistry.JsonOptions) ?? throw new JsonException($"Event {seq} ({typeName}) has an empty body."),
                 metadata, recordedAt);
+        if (Types.Current(typeName) is { } current)
+            return new RecordedEvent(seq, id, streamId, streamType, version, name,
+                JsonSerializer.Deserialize(PersonalData.Open(json, current.PersonalProperties, streamId, keys.GetValueOrDefault(streamId)), current.Type, EventTypeRegistry.JsonOptions)
+                    ?? throw new JsonException($"Event {seq} ({typeName}) has an empty body."),
+                metadata, recordedAt);
+        // A retired name: its upcasters work on the tree.
         var body = JsonNode.Parse(json)!.AsObject();
         var registration = Types.Resolve(ref name, ref body, seq);
         if (registration.PersonalProperties.Count > 0)

@@ -29,6 +29,20 @@ public class when_a_teacher_is_erased : StoreFixture
     }
 
     [Fact]
+    public async Task personal_fields_with_quotes_escapes_and_any_script_read_back_exactly_wherever_they_are_read()
+    {
+        var id = Guid.CreateVersion7();
+        var written = new TeacherRegistered(id, "Jane \"JD\" Doé-Ní Łódź 😀 \\ / \u0001", null, new DateOnly(1990, 2, 28), new DateOnly(2025, 9, 1));
+        await Store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, [written, Training(id)], Context);
+
+        (await RawData(id)).ShouldNotContain("Doé");
+        (await Store.ReadStreamAsync(id)).Events.Select(e => e.Data).ShouldBe([written, Training(id)]);
+        (await Store.ReadAllAsync(0, 1000)).Where(e => e.StreamId == id).Select(e => e.Data).ShouldBe([written, Training(id)]);
+        await new ProjectionDaemon(Store).CatchUpAsync();
+        (await ProjectedName(id)).ShouldBe(written.Name);
+    }
+
+    [Fact]
     public async Task after_erasure_the_fields_read_as_erased_everywhere_and_the_facts_stay()
     {
         var jane = Guid.CreateVersion7();

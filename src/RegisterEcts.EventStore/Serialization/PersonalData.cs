@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace RegisterEcts.EventStore.Serialization;
@@ -55,12 +57,69 @@ public static class PersonalData
                 body[name] = ErasedValue(isString);
                 continue;
             }
-            var sealedBytes = Convert.FromBase64String(text[Prefix.Length..]);
-            var plain = new byte[sealedBytes.Length - NonceSize - TagSize];
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize), plain, Associated(subject, name));
-            body[name] = JsonNode.Parse(plain);
+            body[name] = JsonNode.Parse(Decrypt(text, key, subject, name));
         }
+    }
+
+    /// <summary>
+    /// The same as <see cref="Open(JsonObject, IReadOnlyList{EventTypeRegistry.PersonalProperty}, Guid, byte[])"/> for a body
+    /// of a current event type, read and written as UTF-8 without building a tree of it: the body is copied value by value
+    /// with its sealed fields opened in place, ready for the serialiser. A fifth of a rebuild's events have personal fields,
+    /// and the tree (a dictionary and a node per property) cost more than the event's own record.
+    /// </summary>
+    /// <returns>The opened body, valid until the calling thread opens another.</returns>
+    internal static ReadOnlySpan<byte> Open(ReadOnlySpan<byte> json, IReadOnlyList<EventTypeRegistry.PersonalProperty> properties, Guid subject, byte[]? key)
+    {
+        var (output, writer) = Buffers ??= (new ArrayBufferWriter<byte>(1024), new Utf8JsonWriter(Stream.Null));
+        output.ResetWrittenCount();
+        writer.Reset(output);
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new JsonException("An event body must be a JSON object.");
+        writer.WriteStartObject();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var personal = Personal(ref reader, properties);
+            if (reader.ValueIsEscaped) writer.WritePropertyName(reader.GetString()!);
+            else writer.WritePropertyName(reader.ValueSpan);
+            reader.Read();
+            if (personal is var (name, isString) && reader.TokenType == JsonTokenType.String && reader.GetString() is { } text
+                && text.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                if (key is null)
+                {
+                    if (isString) writer.WriteStringValue(Erased);
+                    else writer.WriteNullValue();
+                    continue;
+                }
+                writer.WriteRawValue(Decrypt(text, key, subject, name));
+                continue;
+            }
+            // Anything else goes across as it is, a whole object or array at once.
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            writer.WriteRawValue(json[start..(int)reader.BytesConsumed], skipInputValidation: true);
+        }
+        writer.WriteEndObject();
+        writer.Flush();
+        return output.WrittenSpan;
+    }
+
+    [ThreadStatic] private static (ArrayBufferWriter<byte> Output, Utf8JsonWriter Writer)? Buffers;
+
+    private static EventTypeRegistry.PersonalProperty? Personal(ref Utf8JsonReader reader, IReadOnlyList<EventTypeRegistry.PersonalProperty> properties)
+    {
+        foreach (var property in properties)
+            if (reader.ValueTextEquals(property.JsonName)) return property;
+        return null;
+    }
+
+    private static byte[] Decrypt(string text, byte[] key, Guid subject, string name)
+    {
+        var sealedBytes = Convert.FromBase64String(text[Prefix.Length..]);
+        var plain = new byte[sealedBytes.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(key, TagSize);
+        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize), plain, Associated(subject, name));
+        return plain;
     }
 
     /// <summary>Strings read as <see cref="Erased"/>; anything else (dates of birth, say) reads as null.</summary>
