@@ -67,7 +67,9 @@ public static class SchemaMigrator
 
     private static async Task Execute(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        // No timeout: on a large database a script that rewrites a table or builds an index takes minutes (a column's type
+        // changed on a million teachers' rows timed out at the connection's default 30 s). Cancelling is the caller's to do.
+        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

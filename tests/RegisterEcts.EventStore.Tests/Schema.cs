@@ -35,4 +35,19 @@ public class when_migrating_the_schema : StoreFixture
             await TestDatabase.DropSchemaAsync(schema);
         }
     }
+
+    [Fact]
+    public async Task a_script_may_run_longer_than_the_connections_command_timeout()
+    {
+        // A migration on a large database (a column's type changed on a million rows) takes minutes, not seconds.
+        var options = new EventStoreOptions
+        {
+            ConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(TestDatabase.ConnectionString) { CommandTimeout = 1 }.ConnectionString,
+            Schema = Schema,
+        };
+        options.Migrations.Add(new Migration("tests/0001_slow", "SELECT pg_sleep(1.5)"));
+        await using var store = new PostgresEventStore(options);
+
+        (await store.MigrateAsync()).ShouldBe(["tests/0001_slow"]);
+    }
 }
