@@ -126,7 +126,8 @@ public sealed class BlueGreenRebuilder(PostgresEventStore store, int batchSize =
 
     private static async Task Execute(NpgsqlConnection conn, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn);
+        // No timeout, as in the offline rebuild: creating, analysing and dropping tables of a million teachers takes longer than 30 s.
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -137,7 +137,9 @@ public sealed class ProjectionContext
     {
         foreach (var copy in _copies.Values) await copy.WriteAsync(connection, ct);
         if (_commands.Count == 0) return;
-        await using var batch = new NpgsqlBatch(connection);
+        // A rebuild's batches (the statements of a page, the folded rows of a million teachers) may take longer than the
+        // connection's 30 s; an append's keep the connection's timeout.
+        await using var batch = new NpgsqlBatch(connection) { Timeout = IsRebuild ? 0 : connection.CommandTimeout };
         foreach (var command in _commands) batch.BatchCommands.Add(command);
         await batch.ExecuteNonQueryAsync(ct);
     }
