@@ -491,16 +491,16 @@ public sealed class PostgresEventStore : IAsyncDisposable
         DateTimeOffset recordedAt, Dictionary<Guid, byte[]?> keys)
     {
         var name = typeName;
-        // Most events are current and hold nothing personal: read them straight into their record.
-        if (Types.Current(typeName) is { PersonalProperties.Count: 0 } direct)
-            return new RecordedEvent(seq, id, streamId, streamType, version, name,
-                JsonSerializer.Deserialize(json, direct.Type, EventTypeRegistry.JsonOptions) ?? throw new JsonException($"Event {seq} ({typeName}) has an empty body."),
-                metadata, recordedAt);
+        // A current type is read straight into its record; the few holding personal fields have them opened on the way.
         if (Types.Current(typeName) is { } current)
+        {
+            var utf8 = current.PersonalProperties.Count == 0
+                ? json
+                : PersonalData.Open(json, current.PersonalProperties, streamId, keys.GetValueOrDefault(streamId));
             return new RecordedEvent(seq, id, streamId, streamType, version, name,
-                JsonSerializer.Deserialize(PersonalData.Open(json, current.PersonalProperties, streamId, keys.GetValueOrDefault(streamId)), current.Type, EventTypeRegistry.JsonOptions)
-                    ?? throw new JsonException($"Event {seq} ({typeName}) has an empty body."),
+                JsonSerializer.Deserialize(utf8, current.Type, EventTypeRegistry.JsonOptions) ?? throw new JsonException($"Event {seq} ({typeName}) has an empty body."),
                 metadata, recordedAt);
+        }
         // A retired name: its upcasters work on the tree.
         var body = JsonNode.Parse(json)!.AsObject();
         var registration = Types.Resolve(ref name, ref body, seq);
