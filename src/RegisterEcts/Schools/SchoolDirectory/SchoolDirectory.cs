@@ -43,16 +43,17 @@ public sealed class SchoolDirectoryProjection : IProjection
 
     /// By current URN first, then by a URN the school had before academisation. Two index lookups (the unique URN, the
     /// GIN index on previous_urns through @>): "urn = $1 OR $1 = ANY (previous_urns)" read every school, on every
-    /// request a school makes.
+    /// request a school makes. The second is gated on the first finding nothing (a one-time filter), so the usual
+    /// request, by a current URN, never searches the previous ones. A union sorted by rank searched both every time:
+    /// about 25 µs either way once vacuumed, but 1 ms at 25,000 schools while the GIN index's pending list still held
+    /// a fresh import.
     public static async Task<SchoolRow?> FindByUrnAsync(NpgsqlDataSource db, int urn, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(
             $"""
-            SELECT {Columns} FROM (
-                SELECT {Columns}, 0 AS rank FROM schools WHERE urn = $1
-                UNION ALL
-                SELECT {Columns}, 1 AS rank FROM schools WHERE previous_urns @> ARRAY[$1::integer]
-            ) found ORDER BY rank LIMIT 1
+            SELECT {Columns} FROM schools WHERE urn = $1
+            UNION ALL
+            (SELECT {Columns} FROM schools WHERE previous_urns @> ARRAY[$1::integer] AND NOT EXISTS (SELECT FROM schools WHERE urn = $1) LIMIT 1)
             """);
         cmd.Parameters.Add(new() { Value = urn });
         return (await ReadAsync(cmd, ct)).FirstOrDefault();
