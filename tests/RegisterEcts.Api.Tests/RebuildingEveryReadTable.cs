@@ -3,6 +3,7 @@ using Npgsql;
 using RegisterEcts.Calendar;
 using RegisterEcts.Api.Tests.LeadProviders;
 using RegisterEcts.EventStore.Projections;
+using RegisterEcts.Testing;
 using static RegisterEcts.Api.Tests.ApiWithSchools;
 using static RegisterEcts.Api.Tests.On;
 
@@ -25,6 +26,18 @@ public class rebuilding_every_read_table(ApiWithLeadProviders api) : IClassFixtu
 
         var projections = api.Store.InlineProjections.Where(p => p.Tables.Count > 0).ToList();
         await new ProjectionRebuilder(api.Store, batchSize: 11).RebuildAsync(projections);
+        ReadTables.ShouldMatch(await ReadTables.SnapshotAsync(api), live);
+
+        // Through a pool of three connections, two writers share the projections (one more reads the log). Every table is
+        // emptied first, so each must be rebuilt by one of them.
+        await using (var empty = api.Store.DataSource.CreateCommand($"TRUNCATE {string.Join(", ", projections.SelectMany(p => p.Tables))}"))
+            await empty.ExecuteNonQueryAsync();
+        await using (var small = RegisterEctsStore.Create($"{TestDatabase.ConnectionString};Maximum Pool Size=3", api.Schema))
+        {
+            var all = small.InlineProjections.Where(p => p.Tables.Count > 0).ToList();
+            all.Count.ShouldBeGreaterThan(3);
+            (await new ProjectionRebuilder(small, batchSize: 11).RebuildAsync(all)).ShouldBe(await api.EventCountAsync());
+        }
         ReadTables.ShouldMatch(await ReadTables.SnapshotAsync(api), live);
 
         // Blue/green while schools keep changing emails: afterwards the tables equal a full replay.

@@ -60,6 +60,21 @@ public class when_a_projection_is_rebuilt_offline : TeacherStatusStore
     }
 
     [Fact]
+    public async Task a_pool_of_one_connection_is_refused_up_front_saying_what_to_raise()
+    {
+        await AppendCareers(3);
+        var before = await Snapshot();
+        var options = new EventStoreOptions { ConnectionString = $"{TestDatabase.ConnectionString};Maximum Pool Size=1", Schema = Schema };
+        Configure(options);
+        await using var store = new PostgresEventStore(options);
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => new ProjectionRebuilder(store).RebuildAsync(store.InlineProjections[0]));
+
+        error.Message.ShouldContain("raise Maximum Pool Size");
+        (await Snapshot()).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task a_projection_that_reads_through_the_connection_is_stopped_and_the_table_is_left_as_it_was()
     {
         await AppendCareers(10);

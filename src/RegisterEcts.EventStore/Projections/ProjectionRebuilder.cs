@@ -7,7 +7,7 @@ namespace RegisterEcts.EventStore.Projections;
 public sealed record RebuildProgress(string Projection, long Done, long Total, double EventsPerSecond);
 
 /// <summary>
-/// Offline rebuild: empty a projection's tables and replay every event into them, in one transaction per projection.
+/// Offline rebuild: empty a projection's tables and replay every event into them, in one transaction per writer (see RebuildAsync).
 /// Its tables are locked for the duration, so appends whose inline projection writes there wait rather
 /// than interleave, and readers never see a half-built table; everything else keeps working.
 /// </summary>
@@ -37,7 +37,9 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
         // One writer per projection, each on its own connection and transaction: the server then writes the projections'
         // tables on as many backends at once, where one backend writing them all in turn was the limit of a full rebuild.
         // Their queued SQL only ever touches their own tables, so nothing needs another writer's uncommitted rows.
-        var writers = projections.Select(p => new Writer(p)).ToList();
+        // A pool too small for that shares writers between projections, in turn on one connection, rather than waiting for
+        // connections its own writers hold until the pool gives up (with all ten projections, any pool under eleven did).
+        var writers = Writers(projections, WriterLimit(store.DataSource.ConnectionString));
         try
         {
             await LockAsync(writers, ct);
@@ -70,14 +72,14 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
                     (lastTx, lastSeq) = (page[^1].Tx, page[^1].Event.Sequence);
                     next = page.Count < batchSize ? Task.FromResult<IReadOnlyList<(RecordedEvent, ulong)>>([]) : Task.Run(() => ReadAfter(lastTx, lastSeq), ct);
                     var events = page.Select(p => p.Event).ToList();
-                    var contexts = new List<ProjectionContext>(writers.Count);
+                    var contexts = new List<ProjectionContext[]>(writers.Count);
                     foreach (var writer in writers)
                     {
-                        contexts.Add(new ProjectionContext(store, writer.Connection, isRebuild: true, session));
-                        await writer.Projection.ApplyAsync(events, contexts[^1], ct);
+                        contexts.Add(writer.Projections.Select(_ => new ProjectionContext(store, writer.Connection, isRebuild: true, session)).ToArray());
+                        for (var i = 0; i < writer.Projections.Count; i++) await writer.Projections[i].ApplyAsync(events, contexts[^1][i], ct);
                     }
                     await Task.WhenAll(writers.Select(w => w.Writing));
-                    for (var i = 0; i < writers.Count; i++) writers[i].Writing = contexts[i].WriteAsync(writers[i].Connection, ct);
+                    for (var i = 0; i < writers.Count; i++) writers[i].Writing = WriteAsync(writers[i].Connection, contexts[i], ct);
                     done += page.Count;
                     progress?.Report(new RebuildProgress(name, done, Math.Max(total, done), done / Math.Max(watch.Elapsed.TotalSeconds, 0.001)));
                 }
@@ -91,9 +93,9 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
             // What each projection folded in memory, then its version and position, all on its own writer; then every commit.
             foreach (var writer in writers)
             {
-                var context = new ProjectionContext(store, writer.Connection, isRebuild: true, session);
-                await writer.Projection.CompleteRebuildAsync(context, ct);
-                writer.Writing = CompleteAsync(writer, context, lastTx, lastSeq, ct);
+                var contexts = writer.Projections.Select(_ => new ProjectionContext(store, writer.Connection, isRebuild: true, session)).ToArray();
+                for (var i = 0; i < writer.Projections.Count; i++) await writer.Projections[i].CompleteRebuildAsync(contexts[i], ct);
+                writer.Writing = CompleteAsync(writer, contexts, lastTx, lastSeq, ct);
             }
             await Task.WhenAll(writers.Select(w => w.Writing));
             foreach (var writer in writers) await writer.Transaction!.CommitAsync(ct);
@@ -115,11 +117,37 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
         }
     }
 
-    private async Task CompleteAsync(Writer writer, ProjectionContext context, ulong lastTx, long lastSeq, CancellationToken ct)
+    private static async Task CompleteAsync(Writer writer, ProjectionContext[] contexts, ulong lastTx, long lastSeq, CancellationToken ct)
     {
         await writer.Writing;
-        await context.WriteAsync(writer.Connection, ct);
-        await ProjectionVersions.MarkRebuiltAsync(writer.Connection, writer.Projection, lastTx, lastSeq, ct);
+        await WriteAsync(writer.Connection, contexts, ct);
+        foreach (var projection in writer.Projections) await ProjectionVersions.MarkRebuiltAsync(writer.Connection, projection, lastTx, lastSeq, ct);
+    }
+
+    /// <summary>A writer's projections' writes, one projection after another on its one connection.</summary>
+    private static async Task WriteAsync(NpgsqlConnection connection, ProjectionContext[] contexts, CancellationToken ct)
+    {
+        foreach (var context in contexts) await context.WriteAsync(connection, ct);
+    }
+
+    /// <summary>
+    /// How many writers the pool allows: every writer holds a connection for the whole rebuild, and the log is read on one more.
+    /// </summary>
+    internal static int WriterLimit(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!settings.Pooling) return int.MaxValue;
+        if (settings.MaxPoolSize < 2)
+            throw new InvalidOperationException(
+                $"A rebuild needs two connections at least (one reads the log inside one snapshot while another writes), and the pool allows {settings.MaxPoolSize}: raise Maximum Pool Size.");
+        return settings.MaxPoolSize - 1;
+    }
+
+    /// <summary>One writer per projection up to the limit; beyond it, projections are dealt round the writers in turn.</summary>
+    internal static List<Writer> Writers(IReadOnlyList<IProjection> projections, int limit)
+    {
+        var count = Math.Min(projections.Count, limit);
+        return Enumerable.Range(0, count).Select(w => new Writer(projections.Where((_, i) => i % count == w).ToList())).ToList();
     }
 
     /// <summary>
@@ -154,11 +182,11 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
     /// <summary>How long one writer waits for its tables' locks before every writer lets go and tries again.</summary>
     private static readonly TimeSpan LockWait = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>One projection's connection and transaction in a rebuild, with the writes it has in flight.</summary>
-    private sealed class Writer(IProjection projection) : IAsyncDisposable
+    /// <summary>The connection and transaction of one or more projections in a rebuild, with the writes it has in flight.</summary>
+    internal sealed class Writer(IReadOnlyList<IProjection> projections) : IAsyncDisposable
     {
-        public IProjection Projection { get; } = projection;
-        public string Tables { get; } = string.Join(", ", projection.Tables.Select(SchemaMigrator.QuoteIdent));
+        public IReadOnlyList<IProjection> Projections { get; } = projections;
+        public string Tables { get; } = string.Join(", ", projections.SelectMany(p => p.Tables).Select(SchemaMigrator.QuoteIdent));
         public NpgsqlConnection Connection { get; set; } = null!;
         public NpgsqlTransaction? Transaction { get; set; }
         public Task Writing { get; set; } = Task.CompletedTask;
