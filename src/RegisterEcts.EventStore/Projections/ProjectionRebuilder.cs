@@ -133,7 +133,7 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
     /// <summary>
     /// How many writers the pool allows: every writer holds a connection for the whole rebuild, and the log is read on one more.
     /// </summary>
-    internal static int WriterLimit(string connectionString)
+    private static int WriterLimit(string connectionString)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         if (!settings.Pooling) return int.MaxValue;
@@ -144,7 +144,7 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
     }
 
     /// <summary>One writer per projection up to the limit; beyond it, projections are dealt round the writers in turn.</summary>
-    internal static List<Writer> Writers(IReadOnlyList<IProjection> projections, int limit)
+    private static List<Writer> Writers(IReadOnlyList<IProjection> projections, int limit)
     {
         var count = Math.Min(projections.Count, limit);
         return Enumerable.Range(0, count).Select(w => new Writer(projections.Where((_, i) => i % count == w).ToList())).ToList();
@@ -183,7 +183,7 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
     private static readonly TimeSpan LockWait = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The connection and transaction of one or more projections in a rebuild, with the writes it has in flight.</summary>
-    internal sealed class Writer(IReadOnlyList<IProjection> projections) : IAsyncDisposable
+    private sealed class Writer(IReadOnlyList<IProjection> projections) : IAsyncDisposable
     {
         public IReadOnlyList<IProjection> Projections { get; } = projections;
         public string Tables { get; } = string.Join(", ", projections.SelectMany(p => p.Tables).Select(SchemaMigrator.QuoteIdent));
