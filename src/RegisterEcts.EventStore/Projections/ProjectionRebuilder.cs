@@ -75,7 +75,7 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
                     var contexts = new List<ProjectionContext[]>(writers.Count);
                     foreach (var writer in writers)
                     {
-                        contexts.Add(writer.Projections.Select(_ => new ProjectionContext(store, writer.Connection, isRebuild: true, session)).ToArray());
+                        contexts.Add(Contexts(writer, session));
                         for (var i = 0; i < writer.Projections.Count; i++) await writer.Projections[i].ApplyAsync(events, contexts[^1][i], ct);
                     }
                     await Task.WhenAll(writers.Select(w => w.Writing));
@@ -93,7 +93,7 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
             // What each projection folded in memory, then its version and position, all on its own writer; then every commit.
             foreach (var writer in writers)
             {
-                var contexts = writer.Projections.Select(_ => new ProjectionContext(store, writer.Connection, isRebuild: true, session)).ToArray();
+                var contexts = Contexts(writer, session);
                 for (var i = 0; i < writer.Projections.Count; i++) await writer.Projections[i].CompleteRebuildAsync(contexts[i], ct);
                 writer.Writing = CompleteAsync(writer, contexts, lastTx, lastSeq, ct);
             }
@@ -123,6 +123,10 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
         await WriteAsync(writer.Connection, contexts, ct);
         foreach (var projection in writer.Projections) await ProjectionVersions.MarkRebuiltAsync(writer.Connection, projection, lastTx, lastSeq, ct);
     }
+
+    /// <summary>A rebuild context for each of a writer's projections, all on the writer's connection.</summary>
+    private ProjectionContext[] Contexts(Writer writer, Dictionary<Type, object> session) =>
+        writer.Projections.Select(_ => new ProjectionContext(store, writer.Connection, isRebuild: true, session)).ToArray();
 
     /// <summary>A writer's projections' writes, one projection after another on its one connection.</summary>
     private static async Task WriteAsync(NpgsqlConnection connection, ProjectionContext[] contexts, CancellationToken ct)
