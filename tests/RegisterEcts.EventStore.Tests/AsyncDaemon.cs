@@ -61,6 +61,26 @@ public class when_the_daemon_runs_async_projections : StoreFixture
     }
 
     [Fact]
+    public async Task an_error_is_recorded_as_a_pause_even_when_the_failed_batch_holds_the_pools_only_connection()
+    {
+        // A pool of one, waited on for two seconds at most: the pause must not need a second connection.
+        var options = new EventStoreOptions { ConnectionString = $"{TestDatabase.ConnectionString};Maximum Pool Size=1;Timeout=2", Schema = Schema };
+        Configure(options);
+        await using var store = new PostgresEventStore(options);
+        _failure.Failing = true;
+        var id = Guid.CreateVersion7();
+        await store.AppendAsync(id, "teacher", ExpectedVersion.NoStream, [Registered(id), Training(id)], Context);
+        var daemon = new ProjectionDaemon(store);
+
+        await daemon.CatchUpAsync();
+
+        var paused = (await daemon.StatusAsync()).Single(s => s.Name == _failure.Name);
+        paused.State.ShouldBe("paused");
+        paused.Error!.ShouldContain("switched on");
+        (await daemon.StatusAsync()).Single(s => s.Name == "teacher_status").Lag.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task two_runners_of_one_projection_never_apply_an_event_twice()
     {
         var ids = Enumerable.Range(0, 30).Select(_ => Guid.CreateVersion7()).ToList();

@@ -201,7 +201,7 @@ public sealed class ProjectionDaemon(PostgresEventStore store, int batchSize = 5
         {
             await RollbackAsync(conn);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            await PauseAsync(projection.Name, events[0].Sequence, ex, ct);
+            await PauseAsync(conn, projection.Name, events[0].Sequence, ex, ct);
             return 0;
         }
         catch
@@ -213,9 +213,15 @@ public sealed class ProjectionDaemon(PostgresEventStore store, int batchSize = 5
         return events.Count;
     }
 
-    private async Task PauseAsync(string name, long sequence, Exception ex, CancellationToken ct)
+    private async Task PauseAsync(NpgsqlConnection conn, string name, long sequence, Exception ex, CancellationToken ct)
     {
-        await using var cmd = store.DataSource.CreateCommand("UPDATE es_projection_progress SET status = 'paused', error = $2, error_seq = $3, updated_at = now() WHERE name = $1");
+        const string pause = "UPDATE es_projection_progress SET status = 'paused', error = $2, error_seq = $3, updated_at = now() WHERE name = $1";
+        // On the batch's own connection, rolled back and idle. A second one from the pool, taken while this one is held, waited
+        // for a connection that never came whenever the runners held every pooled connection, and the pause was never recorded.
+        // A connection the failure broke has rolled back on the server; the pause then goes through the pool.
+        await using var cmd = conn.FullState == System.Data.ConnectionState.Open
+            ? new NpgsqlCommand(pause, conn)
+            : store.DataSource.CreateCommand(pause);
         cmd.Parameters.Add(new() { Value = name });
         cmd.Parameters.Add(new() { Value = $"{ex.GetType().Name}: {ex.Message}" });
         cmd.Parameters.Add(new() { Value = sequence });
