@@ -61,7 +61,8 @@ public static class SchemaMigrator
         return applied;
     }
 
-    internal static string QuoteIdent(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+    /// <summary>An identifier quoted for SQL, as the store quotes schema and table names.</summary>
+    public static string QuoteIdent(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
     private static string Quote(string literal) => "'" + literal.Replace("'", "''") + "'";
 

@@ -79,9 +79,9 @@ public static class FullRebuild
     }
 
     /// <summary>Every projection's tables as the rebuild left them, each table's rows in PostgreSQL's binary COPY format.</summary>
-    private static async Task<List<(IProjection Projection, List<(string Table, byte[] Rows)> Tables)>> DumpAsync(PostgresEventStore store, IReadOnlyList<IProjection> projections)
+    private static async Task<List<List<(string Table, byte[] Rows)>>> DumpAsync(PostgresEventStore store, IReadOnlyList<IProjection> projections)
     {
-        var dumps = new List<(IProjection, List<(string, byte[])>)>();
+        var dumps = new List<List<(string, byte[])>>();
         await using var conn = await store.DataSource.OpenConnectionAsync();
         foreach (var projection in projections)
         {
@@ -89,11 +89,11 @@ public static class FullRebuild
             foreach (var table in projection.Tables)
             {
                 var rows = new MemoryStream();
-                await using (var copy = await conn.BeginRawBinaryCopyAsync($"COPY {Quote(table)} TO STDOUT (FORMAT BINARY)"))
+                await using (var copy = await conn.BeginRawBinaryCopyAsync($"COPY {SchemaMigrator.QuoteIdent(table)} TO STDOUT (FORMAT BINARY)"))
                     await copy.CopyToAsync(rows);
                 tables.Add((table, rows.ToArray()));
             }
-            dumps.Add((projection, tables));
+            dumps.Add(tables);
         }
         return dumps;
     }
@@ -105,18 +105,18 @@ public static class FullRebuild
     /// little its projecting costs: it is what the tables' indexes and exclusion constraints cost, which raw COPY into one plain
     /// table does not show.
     /// </summary>
-    private static async Task<double> ServerFloorAsync(PostgresEventStore store, List<(IProjection Projection, List<(string Table, byte[] Rows)> Tables)> dumps, long events)
+    private static async Task<double> ServerFloorAsync(PostgresEventStore store, List<List<(string Table, byte[] Rows)>> dumps, long events)
     {
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(dumps.Select(async dump =>
         {
             await using var conn = await store.DataSource.OpenConnectionAsync();
             await using var tx = await conn.BeginTransactionAsync();
-            var tables = string.Join(", ", dump.Tables.Select(t => Quote(t.Table)));
+            var tables = string.Join(", ", dump.Select(t => SchemaMigrator.QuoteIdent(t.Table)));
             await using (var truncate = new NpgsqlCommand($"TRUNCATE {tables}", conn)) await truncate.ExecuteNonQueryAsync();
-            foreach (var (table, rows) in dump.Tables)
+            foreach (var (table, rows) in dump)
             {
-                await using var copy = await conn.BeginRawBinaryCopyAsync($"COPY {Quote(table)} FROM STDIN (FORMAT BINARY)");
+                await using var copy = await conn.BeginRawBinaryCopyAsync($"COPY {SchemaMigrator.QuoteIdent(table)} FROM STDIN (FORMAT BINARY)");
                 await copy.WriteAsync(rows);
             }
             await tx.CommitAsync();
@@ -125,8 +125,6 @@ public static class FullRebuild
         }));
         return events / watch.Elapsed.TotalSeconds;
     }
-
-    private static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"")}\"";
 
     /// <summary>Rows/s of one binary COPY of as many rows as events into a fresh table about as wide as a read table's row.</summary>
     private static async Task<double> RawCopyAsync(PostgresEventStore store, long rows)
