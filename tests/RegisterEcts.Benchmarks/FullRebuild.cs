@@ -54,7 +54,7 @@ public static class FullRebuild
     /// events). The 24,000 events of the careers above take about two seconds, much of it the process compiling the code
     /// it has just met; this is the rate once it has. Median of three rebuilds after a warm-up, against the median of three COPYs.
     /// </summary>
-    public static async Task<(double Ours, double Raw, double Floor, long Events)> AtScaleAsync(string connectionString, string schema, int teachers, string repository)
+    public static async Task<AtScale> AtScaleAsync(string connectionString, string schema, int teachers, string repository)
     {
         await CareerData.DropAsync(connectionString, schema);
         await using var store = await CareerData.CreateAsync(connectionString, schema, repository, new DateOnly(2021, 6, 1));
@@ -66,16 +66,33 @@ public static class FullRebuild
         var projections = store.InlineProjections.Where(p => p.Tables.Count > 0).ToList();
         var rebuilder = new ProjectionRebuilder(store);
         var events = await rebuilder.RebuildAsync(projections); // warm-up
+        // Where the rebuilds' CPU goes, over the three timed ones: the server's processes, and this one (reading, projecting, encoding).
+        var server = await ServerCpu.FindAsync(store.DataSource);
+        var (serverBefore, clientBefore) = (server?.Used(), Process.GetCurrentProcess().TotalProcessorTime);
         var ours = await Percentiles.MedianAsync(3, async () =>
         {
             var watch = Stopwatch.StartNew();
             return await rebuilder.RebuildAsync(projections) / watch.Elapsed.TotalSeconds;
         });
+        var serverUs = server?.Used() - serverBefore is { } serverUsed ? serverUsed.TotalMicroseconds / (3.0 * events) : (double?)null;
+        var clientUs = (Process.GetCurrentProcess().TotalProcessorTime - clientBefore).TotalMicroseconds / (3.0 * events);
         var dumps = await DumpAsync(store, projections);
+        var floorBefore = server?.Used();
         var floor = await Percentiles.MedianAsync(3, () => ServerFloorAsync(store, dumps, events));
+        var floorUs = server?.Used() - floorBefore is { } floorUsed ? floorUsed.TotalMicroseconds / (3.0 * events) : (double?)null;
         var raw = await Percentiles.MedianAsync(3, () => RawCopyAsync(store, events));
         await CareerData.DropAsync(connectionString, schema);
-        return (ours, raw, floor, events);
+        return new(ours, raw, floor, events, serverUs, clientUs, floorUs);
+    }
+
+    /// <summary>
+    /// A full rebuild at scale, and what bounds it on this machine: CPU per event of the server and of this process during
+    /// our rebuilds, and of the server alone loading the same rows (the floor). On n cores, CPU of t µs per event caps a
+    /// rebuild at n × 1,000,000 / t events/s.
+    /// </summary>
+    public sealed record AtScale(double Ours, double Raw, double Floor, long Events, double? ServerUsPerEvent, double ClientUsPerEvent, double? FloorServerUsPerEvent)
+    {
+        public static double Ceiling(double microsecondsPerEvent) => Environment.ProcessorCount * 1_000_000 / microsecondsPerEvent;
     }
 
     /// <summary>Every projection's tables as the rebuild left them, each table's rows in PostgreSQL's binary COPY format.</summary>

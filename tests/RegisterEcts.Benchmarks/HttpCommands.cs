@@ -16,9 +16,16 @@ using RegisterEcts.Shared;
 namespace RegisterEcts.Benchmarks;
 
 public sealed record CommandRun(
-    int Clients, double CommandsPerSecond, Percentiles Latency, IReadOnlyDictionary<string, Percentiles> ByCommand, int Commands, int Failed, double? ApiCpuMsPerCommand, double? MachineCpuMsPerCommand, double RawTransactionsPerSecond)
+    int Clients, double CommandsPerSecond, Percentiles Latency, IReadOnlyDictionary<string, Percentiles> ByCommand, int Commands, int Failed, double? ApiCpuMsPerCommand, double? MachineCpuMsPerCommand, double RawTransactionsPerSecond,
+    double? ServerCpuMsPerCommand = null, double? ClientCpuMsPerCommand = null)
 {
     public double Ratio => CommandsPerSecond / RawTransactionsPerSecond;
+
+    /// <summary>
+    /// The most commands/s this machine's cores allow with PostgreSQL doing what it did here per command, were the API and the
+    /// clients free: the server's CPU per command is the part no change to the API can remove.
+    /// </summary>
+    public double? ServerCeiling => ServerCpuMsPerCommand is > 0 and { } ms ? Environment.ProcessorCount * 1000 / ms : null;
 }
 
 public sealed record HttpCommandsResult(IReadOnlyList<CommandRun> Runs, double? IdleRssMiB, double? PeakRssMiB);
@@ -44,6 +51,7 @@ public static class HttpCommands
         await using var store = await CareerData.CreateAsync(connectionString, schema, repository, DateOnly.FromDateTime(DateTime.UtcNow));
         var schools = await SchoolsAsync(store, clientCounts.Max());
 
+        var server = await ServerCpu.FindAsync(store.DataSource);
         await using var api = await ApiProcess.StartAsync(apiDll, connectionString, schema);
         var idle = api.Memory().Rss;
         var runs = new List<CommandRun>();
@@ -59,16 +67,21 @@ public static class HttpCommands
             for (var warmed = 0; warmed < 200;) warmed += (await LoadAsync(api.Address, owned, warmUp, record: false)).Latencies.Count;
             var cpu = api.CpuTime();
             var machine = MachineBusy();
+            var serverCpu = server?.Used();
+            var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             var (latencies, failed) = await LoadAsync(api.Address, owned, duration, record: true);
             // Where the time goes: the API's own CPU per command (the rest is PostgreSQL, the client and waiting for a core).
             var cpuMs = api.CpuTime() - cpu is { } used ? used.TotalMilliseconds / latencies.Count : (double?)null;
             // And the whole machine's (API, PostgreSQL, the clients): on 2 cores, commands/s cannot pass 2,000 ms over this.
             var machineMs = MachineBusy() - machine is { } busy ? busy.TotalMilliseconds / latencies.Count : (double?)null;
+            // Of which PostgreSQL's processes (backends, WAL writer, checkpointer…), and this process's clients.
+            var serverMs = server?.Used() - serverCpu is { } serverUsed ? serverUsed.TotalMilliseconds / latencies.Count : (double?)null;
+            var clientMs = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalMilliseconds / latencies.Count;
             // The raw inserts run after the API has stopped (below), so they do not share the cores with it.
             runs.Add(new(clients, latencies.Count / watch.Elapsed.TotalSeconds, Percentiles.Of([.. latencies.Select(l => l.Ms)]),
                 latencies.GroupBy(l => l.Command).ToDictionary(g => g.Key, g => Percentiles.Of([.. g.Select(l => l.Ms)])), latencies.Count, failed, cpuMs, machineMs,
-                RawTransactionsPerSecond: 0));
+                RawTransactionsPerSecond: 0, serverMs, clientMs));
         }
         var peak = api.Memory().Peak;
         await api.DisposeAsync();

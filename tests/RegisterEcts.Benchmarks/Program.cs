@@ -62,6 +62,7 @@ var table = new List<Row>();
 var results = new List<Comparison>();
 Percentiles? fold = null, row = null;
 (double Ours, double Raw, long Events, TimeSpan Paused, Percentiles Timeline, Percentiles State)? full = null;
+FullRebuild.AtScale? rebuildAtScale = null;
 if (!httpOnly)
 {
     foreach (var writers in new[] { 1, 8 })
@@ -108,6 +109,7 @@ if (!httpOnly && !storeOnly)
     table.Add(Row.Of(w4, Target.AtLeast(fullRun.Ours, 50_000, "", "events/s")));
     var scaleTeachers = quick ? 2_000 : 20_000;
     var atScale = await FullRebuild.AtScaleAsync(connectionString, $"{schema}_rebuild", scaleTeachers, Repository());
+    rebuildAtScale = atScale;
     var w4Scale = new Comparison($"full rebuild at scale ({atScale.Events:N0} events, {scaleTeachers:N0} careers in bulk; median of 3)", "events/s", atScale.Ours,
         "raw binary COPY", "rows/s", atScale.Raw);
     results.Add(w4Scale);
@@ -118,6 +120,15 @@ if (!httpOnly && !storeOnly)
     results.Add(floor);
     Console.WriteLine(floor);
     table.Add(new("… the server's share alone: the rebuilt rows loaded back per projection, nothing read or projected", $"{atScale.Floor:N0} events/s", "", $"{floor.Ratio:0.00} (ours / this)", ""));
+    if (atScale is { ServerUsPerEvent: { } serverUs, FloorServerUsPerEvent: { } floorUs })
+    {
+        var cores = Environment.ProcessorCount;
+        Console.WriteLine($"  CPU per event: our rebuild PostgreSQL {serverUs:0.0} µs + this process {atScale.ClientUsPerEvent:0.0} µs; the floor PostgreSQL {floorUs:0.0} µs");
+        table.Add(new($"… CPU per event in our rebuild: PostgreSQL {serverUs:0.0} µs, this process {atScale.ClientUsPerEvent:0.0} µs",
+            $"at most {FullRebuild.AtScale.Ceiling(serverUs + atScale.ClientUsPerEvent):N0} events/s on {cores} cores; {FullRebuild.AtScale.Ceiling(serverUs):N0} were projecting free", "", "", ""));
+        table.Add(new($"… CPU per event of the server's share alone: PostgreSQL {floorUs:0.0} µs",
+            $"at most {FullRebuild.AtScale.Ceiling(floorUs):N0} events/s on {cores} cores, nothing read or projected", "", "", ""));
+    }
     table.Add(new("blue/green switch: appends paused", $"{fullRun.Paused.TotalMilliseconds:N0} ms", "", "", Target.AtMost(fullRun.Paused.TotalMilliseconds, 1_000, "", "ms")));
     table.Add(new("support: timeline of a teacher with 50 events", fullRun.Timeline.ToString(), "", "", Target.AtMost(fullRun.Timeline.P99, 10, "p99", "ms")));
     table.Add(new("support: state as of a date, as known at a time (replay)", fullRun.State.ToString(), "", "", Target.AtMost(fullRun.State.P99, 10, "p99", "ms")));
@@ -136,10 +147,13 @@ if (!storeOnly)
     {
         var clients = $"{run.Clients} client{(run.Clients == 1 ? "" : "s")}";
         Console.WriteLine($"commands {clients}: {run.CommandsPerSecond:0} commands/s ({run.Commands:N0}, {run.Failed} failed), {run.Latency} | raw insert: {run.RawTransactionsPerSecond:0} tx/s | ratio {run.Ratio:0.00}");
-        Console.WriteLine($"  by command: {string.Join(" | ", run.ByCommand.Select(c => $"{c.Key} {c.Value}"))}; CPU per command: API {run.ApiCpuMsPerCommand:0.00} ms, whole machine {run.MachineCpuMsPerCommand:0.00} ms");
+        Console.WriteLine($"  by command: {string.Join(" | ", run.ByCommand.Select(c => $"{c.Key} {c.Value}"))}; CPU per command: API {run.ApiCpuMsPerCommand:0.00} ms, PostgreSQL {run.ServerCpuMsPerCommand:0.00} ms, clients {run.ClientCpuMsPerCommand:0.00} ms, whole machine {run.MachineCpuMsPerCommand:0.00} ms");
         table.Add(new($"HTTP commands, all inline projections, {clients} ({run.Latency})", $"{run.CommandsPerSecond:N0} commands/s",
             $"{run.RawTransactionsPerSecond:N0} tx/s (raw insert {run.Clients} connection{(run.Clients == 1 ? "" : "s")})", $"{run.Ratio:0.00}",
             run.Clients == 8 ? Target.AtLeast(run.CommandsPerSecond, 5_000, "", "commands/s") : ""));
+        if (run.Clients == 8 && run.ServerCeiling is { } ceiling)
+            table.Add(new($"… PostgreSQL's CPU per command at {clients}: {run.ServerCpuMsPerCommand:0.00} ms (the API's {run.ApiCpuMsPerCommand:0.00}, the clients' {run.ClientCpuMsPerCommand:0.00}, the machine's {run.MachineCpuMsPerCommand:0.00})",
+                $"at most {ceiling:N0} commands/s on {Environment.ProcessorCount} cores, were the API and the clients free", "", "", ""));
     }
     Console.WriteLine($"API process memory: idle {commands.IdleRssMiB:N0} MiB RSS, peak {commands.PeakRssMiB:N0} MiB (VmHWM) under the commands load");
     table.Add(new("API process peak RSS under the commands load (VmHWM)", $"{commands.PeakRssMiB:N0} MiB (idle {commands.IdleRssMiB:N0} MiB)", "", "",
@@ -177,6 +191,7 @@ await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
     machine, quick, streams, runs, results,
     w3 = fold is null ? null : new { fold, row },
     blue_green_paused_ms = full?.Paused.TotalMilliseconds,
+    rebuild_at_scale = rebuildAtScale,
     support = full is { } f ? new { timeline = f.Timeline, state = f.State } : null,
     http_commands = commands is null ? null : new
     {
