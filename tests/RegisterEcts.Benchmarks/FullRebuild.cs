@@ -80,9 +80,25 @@ public static class FullRebuild
         var floorBefore = server?.Used();
         var floor = await Percentiles.MedianAsync(3, () => ServerFloorAsync(store, dumps, events));
         var floorUs = server?.Used() - floorBefore is { } floorUsed ? floorUsed.TotalMicroseconds / (3.0 * events) : (double?)null;
+        // Reading the log, the other share every rebuild has whatever it projects: the server's and this process's CPU over three reads.
+        var (readServerBefore, readClientBefore) = (server?.Used(), Process.GetCurrentProcess().TotalProcessorTime);
+        for (var i = 0; i < 3; i++) await ReadAllAsync(store);
+        var readServerUs = server?.Used() - readServerBefore is { } readUsed ? readUsed.TotalMicroseconds / (3.0 * events) : (double?)null;
+        var readClientUs = (Process.GetCurrentProcess().TotalProcessorTime - readClientBefore).TotalMicroseconds / (3.0 * events);
         var raw = await Percentiles.MedianAsync(3, () => RawCopyAsync(store, events));
         await CareerData.DropAsync(connectionString, schema);
-        return new(ours, raw, floor, events, serverUs, clientUs, floorUs);
+        return new(ours, raw, floor, events, serverUs, clientUs, floorUs, readServerUs, readClientUs);
+    }
+
+    /// <summary>Every event of the log read and decoded through the store, in pages as large as a rebuild's, and nothing done with them.</summary>
+    private static async Task ReadAllAsync(PostgresEventStore store)
+    {
+        for (long after = 0; ;)
+        {
+            var page = await store.ReadAllAsync(after, 10_000);
+            if (page.Count == 0) return;
+            after = page[^1].Sequence;
+        }
     }
 
     /// <summary>
@@ -90,8 +106,13 @@ public static class FullRebuild
     /// our rebuilds, and of the server alone loading the same rows (the floor). On n cores, CPU of t µs per event caps a
     /// rebuild at n × 1,000,000 / t events/s.
     /// </summary>
-    public sealed record AtScale(double Ours, double Raw, double Floor, long Events, double? ServerUsPerEvent, double ClientUsPerEvent, double? FloorServerUsPerEvent)
+    public sealed record AtScale(
+        double Ours, double Raw, double Floor, long Events, double? ServerUsPerEvent, double ClientUsPerEvent, double? FloorServerUsPerEvent,
+        double? ReadServerUsPerEvent, double ReadClientUsPerEvent)
     {
+        /// <summary>Reading the log plus loading the rows, per event: what any rebuild that writes these tables as ours does costs before it projects anything.</summary>
+        public double? ReadAndLoadUsPerEvent => ReadServerUsPerEvent + ReadClientUsPerEvent + FloorServerUsPerEvent;
+
         public static double Ceiling(double microsecondsPerEvent) => Environment.ProcessorCount * 1_000_000 / microsecondsPerEvent;
     }
 

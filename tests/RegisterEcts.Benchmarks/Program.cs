@@ -128,6 +128,12 @@ if (!httpOnly && !storeOnly)
             $"at most {FullRebuild.AtScale.Ceiling(serverUs + atScale.ClientUsPerEvent):N0} events/s on {cores} cores; {FullRebuild.AtScale.Ceiling(serverUs):N0} were projecting free", "", "", ""));
         table.Add(new($"… CPU per event of the server's share alone: PostgreSQL {floorUs:0.0} µs",
             $"at most {FullRebuild.AtScale.Ceiling(floorUs):N0} events/s on {cores} cores, nothing read or projected", "", "", ""));
+        if (atScale is { ReadServerUsPerEvent: { } readServerUs, ReadAndLoadUsPerEvent: { } readAndLoadUs })
+        {
+            Console.WriteLine($"  reading the log alone: PostgreSQL {readServerUs:0.0} µs + this process {atScale.ReadClientUsPerEvent:0.0} µs per event");
+            table.Add(new($"… CPU per event to read the log ({readServerUs:0.0} µs PostgreSQL, {atScale.ReadClientUsPerEvent:0.0} µs this process) and load the rows ({floorUs:0.0} µs)",
+                $"at most {FullRebuild.AtScale.Ceiling(readAndLoadUs):N0} events/s on {cores} cores, were projecting free", "", "", ""));
+        }
     }
     table.Add(new("blue/green switch: appends paused", $"{fullRun.Paused.TotalMilliseconds:N0} ms", "", "", Target.AtMost(fullRun.Paused.TotalMilliseconds, 1_000, "", "ms")));
     table.Add(new("support: timeline of a teacher with 50 events", fullRun.Timeline.ToString(), "", "", Target.AtMost(fullRun.Timeline.P99, 10, "p99", "ms")));
