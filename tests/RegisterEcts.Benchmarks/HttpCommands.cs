@@ -17,7 +17,7 @@ namespace RegisterEcts.Benchmarks;
 
 public sealed record CommandRun(
     int Clients, double CommandsPerSecond, Percentiles Latency, IReadOnlyDictionary<string, Percentiles> ByCommand, int Commands, int Failed, double? ApiCpuMsPerCommand, double? MachineCpuMsPerCommand, double RawTransactionsPerSecond,
-    double? ServerCpuMsPerCommand = null, double? ClientCpuMsPerCommand = null)
+    double? ServerCpuMsPerCommand = null, double? ClientCpuMsPerCommand = null, double? RawServerCpuMsPerTransaction = null)
 {
     public double Ratio => CommandsPerSecond / RawTransactionsPerSecond;
 
@@ -88,7 +88,10 @@ public static class HttpCommands
 
         var results = new List<CommandRun>();
         foreach (var run in runs)
-            results.Add(run with { RawTransactionsPerSecond = await RawAsync(store, run.Clients, warmUp, duration) });
+        {
+            var (raw, rawServerMs) = await RawAsync(store, server, run.Clients, warmUp, duration);
+            results.Add(run with { RawTransactionsPerSecond = raw, RawServerCpuMsPerTransaction = rawServerMs });
+        }
         return new HttpCommandsResult(results, idle, peak);
     }
 
@@ -197,15 +200,18 @@ public static class HttpCommands
     }
 
     /// <summary>Raw single-row INSERT transactions (autocommit), one connection per client, for as long as the commands ran.</summary>
-    private static async Task<double> RawAsync(PostgresEventStore store, int connections, TimeSpan warmUp, TimeSpan duration)
+    /// <summary>Raw single-row INSERT transactions/s, and PostgreSQL's CPU per transaction (null when the server is elsewhere).</summary>
+    private static async Task<(double PerSecond, double? ServerMs)> RawAsync(PostgresEventStore store, ServerCpu? server, int connections, TimeSpan warmUp, TimeSpan duration)
     {
         await using (var create = store.DataSource.CreateCommand(
             "CREATE TABLE IF NOT EXISTS raw_http_commands (event_id uuid PRIMARY KEY, stream_id uuid NOT NULL, version bigint NOT NULL, type text NOT NULL, data jsonb NOT NULL)"))
             await create.ExecuteNonQueryAsync();
         await Inserts(store, connections, warmUp);
+        var serverCpu = server?.Used();
         var watch = Stopwatch.StartNew();
         var rows = await Inserts(store, connections, duration);
-        return rows / watch.Elapsed.TotalSeconds;
+        var elapsed = watch.Elapsed;
+        return (rows / elapsed.TotalSeconds, server?.Used() - serverCpu is { } used ? used.TotalMilliseconds / rows : null);
     }
 
     private static async Task<int> Inserts(PostgresEventStore store, int connections, TimeSpan duration)

@@ -159,7 +159,8 @@ if (!storeOnly)
             run.Clients == 8 ? Target.AtLeast(run.CommandsPerSecond, 5_000, "", "commands/s") : ""));
         if (run.Clients == 8 && run.ServerCeiling is { } ceiling)
             table.Add(new($"… PostgreSQL's CPU per command at {clients}: {run.ServerCpuMsPerCommand:0.00} ms (the API's {run.ApiCpuMsPerCommand:0.00}, the clients' {run.ClientCpuMsPerCommand:0.00}, the machine's {run.MachineCpuMsPerCommand:0.00})",
-                $"at most {ceiling:N0} commands/s on {Environment.ProcessorCount} cores, were the API and the clients free", "", "", ""));
+                $"at most {ceiling:N0} commands/s on {Environment.ProcessorCount} cores, were the API and the clients free",
+                run.RawServerCpuMsPerTransaction is { } rawMs ? $"{rawMs:0.000} ms per raw insert transaction" : "", "", ""));
     }
     Console.WriteLine($"API process memory: idle {commands.IdleRssMiB:N0} MiB RSS, peak {commands.PeakRssMiB:N0} MiB (VmHWM) under the commands load");
     table.Add(new("API process peak RSS under the commands load (VmHWM)", $"{commands.PeakRssMiB:N0} MiB (idle {commands.IdleRssMiB:N0} MiB)", "", "",
