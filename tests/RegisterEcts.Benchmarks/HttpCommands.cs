@@ -199,8 +199,10 @@ public static class HttpCommands
         return (latencies, failed, firstFailure);
     }
 
-    /// <summary>Raw single-row INSERT transactions (autocommit), one connection per client, for as long as the commands ran.</summary>
-    /// <summary>Raw single-row INSERT transactions/s, and PostgreSQL's CPU per transaction (null when the server is elsewhere).</summary>
+    /// <summary>
+    /// Raw single-row INSERT transactions (autocommit), one connection per client, for as long as the commands ran: transactions/s,
+    /// and PostgreSQL's CPU per transaction (null when the server is elsewhere).
+    /// </summary>
     private static async Task<(double PerSecond, double? ServerMs)> RawAsync(PostgresEventStore store, ServerCpu? server, int connections, TimeSpan warmUp, TimeSpan duration)
     {
         await using (var create = store.DataSource.CreateCommand(
