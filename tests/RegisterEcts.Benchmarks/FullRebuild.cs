@@ -68,26 +68,27 @@ public static class FullRebuild
         var events = await rebuilder.RebuildAsync(projections); // warm-up
         // Where the rebuilds' CPU goes, over the three timed ones: the server's processes, and this one (reading, projecting, encoding).
         var server = await ServerCpu.FindAsync(store.DataSource);
-        var (serverBefore, clientBefore) = (server?.Used(), Process.GetCurrentProcess().TotalProcessorTime);
+        var cpu = CpuWatch.Start(server);
         var ours = await Percentiles.MedianAsync(3, async () =>
         {
             var watch = Stopwatch.StartNew();
             return await rebuilder.RebuildAsync(projections) / watch.Elapsed.TotalSeconds;
         });
-        var serverUs = server?.Used() - serverBefore is { } serverUsed ? serverUsed.TotalMicroseconds / (3.0 * events) : (double?)null;
-        var clientUs = (Process.GetCurrentProcess().TotalProcessorTime - clientBefore).TotalMicroseconds / (3.0 * events);
+        var rebuilds = cpu.Elapsed();
         var dumps = await DumpAsync(store, projections);
-        var floorBefore = server?.Used();
+        cpu = CpuWatch.Start(server);
         var floor = await Percentiles.MedianAsync(3, () => ServerFloorAsync(store, dumps, events));
-        var floorUs = server?.Used() - floorBefore is { } floorUsed ? floorUsed.TotalMicroseconds / (3.0 * events) : (double?)null;
+        var floorServer = cpu.Elapsed().Server;
         // Reading the log, the other share every rebuild has whatever it projects: the server's and this process's CPU over three reads.
-        var (readServerBefore, readClientBefore) = (server?.Used(), Process.GetCurrentProcess().TotalProcessorTime);
+        cpu = CpuWatch.Start(server);
         for (var i = 0; i < 3; i++) await ReadAllAsync(store);
-        var readServerUs = server?.Used() - readServerBefore is { } readUsed ? readUsed.TotalMicroseconds / (3.0 * events) : (double?)null;
-        var readClientUs = (Process.GetCurrentProcess().TotalProcessorTime - readClientBefore).TotalMicroseconds / (3.0 * events);
+        var reads = cpu.Elapsed();
         var raw = await Percentiles.MedianAsync(3, () => RawCopyAsync(store, events));
         await CareerData.DropAsync(connectionString, schema);
-        return new(ours, raw, floor, events, serverUs, clientUs, floorUs, readServerUs, readClientUs);
+        // Each CPU measure spans three runs of the same events.
+        double? PerEvent(TimeSpan? used) => used?.TotalMicroseconds / (3.0 * events);
+        return new(ours, raw, floor, events, PerEvent(rebuilds.Server), PerEvent(rebuilds.Process)!.Value, PerEvent(floorServer),
+            PerEvent(reads.Server), PerEvent(reads.Process)!.Value);
     }
 
     /// <summary>Every event of the log read and decoded through the store, in pages as large as a rebuild's, and nothing done with them.</summary>
@@ -113,7 +114,7 @@ public static class FullRebuild
         /// <summary>Reading the log plus loading the rows, per event: what any rebuild that writes these tables as ours does costs before it projects anything.</summary>
         public double? ReadAndLoadUsPerEvent => ReadServerUsPerEvent + ReadClientUsPerEvent + FloorServerUsPerEvent;
 
-        public static double Ceiling(double microsecondsPerEvent) => Environment.ProcessorCount * 1_000_000 / microsecondsPerEvent;
+        public static double Ceiling(double microsecondsPerEvent) => ServerCpu.Ceiling(TimeSpan.FromMicroseconds(microsecondsPerEvent));
     }
 
     /// <summary>Every projection's tables as the rebuild left them, each table's rows in PostgreSQL's binary COPY format.</summary>

@@ -25,7 +25,7 @@ public sealed record CommandRun(
     /// The most commands/s this machine's cores allow with PostgreSQL doing what it did here per command, were the API and the
     /// clients free: the server's CPU per command is the part no change to the API can remove.
     /// </summary>
-    public double? ServerCeiling => ServerCpuMsPerCommand is > 0 and { } ms ? Environment.ProcessorCount * 1000 / ms : null;
+    public double? ServerCeiling => ServerCpuMsPerCommand is > 0 and { } ms ? ServerCpu.Ceiling(TimeSpan.FromMilliseconds(ms)) : null;
 }
 
 public sealed record HttpCommandsResult(IReadOnlyList<CommandRun> Runs, double? IdleRssMiB, double? PeakRssMiB);
@@ -67,8 +67,7 @@ public static class HttpCommands
             for (var warmed = 0; warmed < 200;) warmed += (await LoadAsync(api.Address, owned, warmUp, record: false)).Latencies.Count;
             var cpu = api.CpuTime();
             var machine = MachineBusy();
-            var serverCpu = server?.Used();
-            var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var split = CpuWatch.Start(server);
             var watch = Stopwatch.StartNew();
             var (latencies, failed) = await LoadAsync(api.Address, owned, duration, record: true);
             // Where the time goes: the API's own CPU per command (the rest is PostgreSQL, the client and waiting for a core).
@@ -76,8 +75,9 @@ public static class HttpCommands
             // And the whole machine's (API, PostgreSQL, the clients): on 2 cores, commands/s cannot pass 2,000 ms over this.
             var machineMs = MachineBusy() - machine is { } busy ? busy.TotalMilliseconds / latencies.Count : (double?)null;
             // Of which PostgreSQL's processes (backends, WAL writer, checkpointer…), and this process's clients.
-            var serverMs = server?.Used() - serverCpu is { } serverUsed ? serverUsed.TotalMilliseconds / latencies.Count : (double?)null;
-            var clientMs = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalMilliseconds / latencies.Count;
+            var (serverUsed, clientUsed) = split.Elapsed();
+            var serverMs = serverUsed?.TotalMilliseconds / latencies.Count;
+            var clientMs = clientUsed.TotalMilliseconds / latencies.Count;
             // The raw inserts run after the API has stopped (below), so they do not share the cores with it.
             runs.Add(new(clients, latencies.Count / watch.Elapsed.TotalSeconds, Percentiles.Of([.. latencies.Select(l => l.Ms)]),
                 latencies.GroupBy(l => l.Command).ToDictionary(g => g.Key, g => Percentiles.Of([.. g.Select(l => l.Ms)])), latencies.Count, failed, cpuMs, machineMs,
@@ -209,11 +209,11 @@ public static class HttpCommands
             "CREATE TABLE IF NOT EXISTS raw_http_commands (event_id uuid PRIMARY KEY, stream_id uuid NOT NULL, version bigint NOT NULL, type text NOT NULL, data jsonb NOT NULL)"))
             await create.ExecuteNonQueryAsync();
         await Inserts(store, connections, warmUp);
-        var serverCpu = server?.Used();
+        var cpu = CpuWatch.Start(server);
         var watch = Stopwatch.StartNew();
         var rows = await Inserts(store, connections, duration);
         var elapsed = watch.Elapsed;
-        return (rows / elapsed.TotalSeconds, server?.Used() - serverCpu is { } used ? used.TotalMilliseconds / rows : null);
+        return (rows / elapsed.TotalSeconds, cpu.Elapsed().Server?.TotalMilliseconds / rows);
     }
 
     private static async Task<int> Inserts(PostgresEventStore store, int connections, TimeSpan duration)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 
@@ -43,6 +44,9 @@ public sealed class ServerCpu
         return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
     }
 
+    /// <summary>The most operations/s this machine's cores allow when each takes <paramref name="perOperation"/> of CPU.</summary>
+    public static double Ceiling(TimeSpan perOperation) => Environment.ProcessorCount / perOperation.TotalSeconds;
+
     private sealed record ProcessStat(string Comm, int Parent, long Own, long EndedChildren);
 
     private static ProcessStat? Stat(int pid)
@@ -59,4 +63,20 @@ public sealed class ServerCpu
         long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
         return new ProcessStat(line[(open + 1)..close], (int)Field(4), Field(14) + Field(15), Field(16) + Field(17));
     }
+}
+
+/// <summary>CPU used from its start by the server (null when it is elsewhere) and by this process (the benchmark's clients, reading, projecting).</summary>
+public sealed class CpuWatch
+{
+    private readonly ServerCpu? _server;
+    private readonly TimeSpan? _serverStart;
+    private readonly TimeSpan _processStart;
+
+    private CpuWatch(ServerCpu? server) =>
+        (_server, _serverStart, _processStart) = (server, server?.Used(), Process.GetCurrentProcess().TotalProcessorTime);
+
+    public static CpuWatch Start(ServerCpu? server) => new(server);
+
+    public (TimeSpan? Server, TimeSpan Process) Elapsed() =>
+        (_server?.Used() - _serverStart, Process.GetCurrentProcess().TotalProcessorTime - _processStart);
 }
