@@ -59,6 +59,7 @@ public sealed class BlueGreenRebuilder(PostgresEventStore store, int batchSize =
         await using (var count = new NpgsqlCommand("SELECT count(*) FROM es_events", sideConn))
             total = (long)(await count.ExecuteScalarAsync(ct))!;
         var session = new Dictionary<Type, object>();
+        var streamTypes = new Dictionary<Guid, string>();
         ulong lastTx = 0;
         long lastSeq = 0, done = 0;
 
@@ -66,8 +67,8 @@ public sealed class BlueGreenRebuilder(PostgresEventStore store, int batchSize =
         {
             await using var tx = await sideConn.BeginTransactionAsync(ct);
             var page = settledOnly
-                ? await store.ReadSettledPageAsync(sideConn, lastTx, lastSeq, batchSize, ct)
-                : await store.ReadPageAfterAsync(sideConn, lastTx, lastSeq, batchSize, ct);
+                ? await store.ReadSettledPageAsync(sideConn, lastTx, lastSeq, batchSize, streamTypes, ct)
+                : await store.ReadPageAfterAsync(sideConn, lastTx, lastSeq, batchSize, streamTypes, ct);
             if (page.Count > 0)
             {
                 var context = new ProjectionContext(store, sideConn, isRebuild: true, session);

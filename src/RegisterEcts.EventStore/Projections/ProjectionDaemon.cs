@@ -158,7 +158,8 @@ public sealed class ProjectionDaemon(PostgresEventStore store, int batchSize = 5
             fromSeq = reader.GetInt64(1);
         }
 
-        var page = await store.ReadSettledPageAsync(conn, fromTx, fromSeq, batchSize, ct);
+        // Stream types looked up for this page only: a daemon kept running for months would otherwise hold every stream's.
+        var page = await store.ReadSettledPageAsync(conn, fromTx, fromSeq, batchSize, [], ct);
         if (page.Count == 0)
         {
             EventStoreTelemetry.RecordLag(projection.Name, 0);

@@ -51,10 +51,14 @@ public sealed class ProjectionRebuilder(PostgresEventStore store, int batchSize 
             await using (var count = new NpgsqlCommand("SELECT count(*) FROM es_events", readConn))
                 total = (long)(await count.ExecuteScalarAsync(ct))!;
 
+            // Every stream's type, looked up once for the whole rebuild (pages are read one at a time).
+            var streamTypes = new Dictionary<Guid, string>();
             Task<IReadOnlyList<(RecordedEvent Event, ulong Tx)>> ReadAfter(ulong tx, long seq) =>
                 // An async projection resumes in the daemon from where the rebuild stops, so the rebuild
                 // replays only settled events, exactly as the daemon would.
-                isAsync ? store.ReadSettledPageAsync(readConn, tx, seq, batchSize, ct) : store.ReadPageAfterAsync(readConn, tx, seq, batchSize, ct);
+                isAsync
+                    ? store.ReadSettledPageAsync(readConn, tx, seq, batchSize, streamTypes, ct)
+                    : store.ReadPageAfterAsync(readConn, tx, seq, batchSize, streamTypes, ct);
 
             ulong lastTx = 0;
             long lastSeq = 0, done = 0;
