@@ -94,11 +94,26 @@ public sealed class ProjectionContext
 
     /// <summary>
     /// Reads whole streams inside the transaction, outside rebuilds (events of this batch included when the projection
-    /// <see cref="IProjection.NeedsWrittenEvents"/>), in (stream, version) order, personal fields as a reader sees them.
-    /// For projections whose rows depend on a stream's whole history rather than one event.
+    /// <see cref="IProjection.NeedsWrittenEvents"/>), stream by stream in the order asked, each in version order, personal
+    /// fields as a reader sees them. For projections whose rows depend on a stream's whole history rather than one event.
     /// </summary>
-    public Task<IReadOnlyList<RecordedEvent>> ReadStreamsAsync(IReadOnlyCollection<Guid> streamIds, CancellationToken ct) =>
-        _store.ReadStreamsAsync(Connection, streamIds, ct);
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamsAsync(IReadOnlyCollection<Guid> streamIds, CancellationToken ct)
+    {
+        // A stream read once in this batch is served from memory after: the inline projections of one append read the same
+        // teachers' streams (the timeline and the participants' documents both fold them), and nothing can write to the log
+        // between them, so one round trip serves all.
+        var missing = streamIds.Where(id => !_streams.ContainsKey(id)).Distinct().ToArray();
+        if (missing.Length > 0)
+        {
+            foreach (var id in missing) _streams[id] = [];
+            foreach (var e in await _store.ReadStreamsAsync(Connection, missing, ct)) _streams[e.StreamId].Add(e);
+        }
+        var events = new List<RecordedEvent>();
+        foreach (var id in streamIds.Distinct()) events.AddRange(_streams[id]);
+        return events;
+    }
+
+    private readonly Dictionary<Guid, List<RecordedEvent>> _streams = [];
 
     /// <summary>Queues a write with positional parameters ($1, $2, …).</summary>
     public void Enqueue(string sql, params object?[] parameters)
