@@ -58,6 +58,24 @@ public class when_inline_projections_run_in_the_append_transaction(InlineProject
         (await Row(id)).ShouldBeNull();
     }
 
+    [Fact]
+    public async Task projections_of_one_append_that_read_the_same_streams_see_the_same_events_the_appends_own_included()
+    {
+        var teacher = Guid.CreateVersion7();
+        var other = Guid.CreateVersion7();
+        await _store.AppendAsync(other, "teacher", ExpectedVersion.NoStream, [Registered(other)], Context);
+        await _store.AppendAsync(teacher, "teacher", ExpectedVersion.NoStream, [Registered(teacher)], Context);
+        // The first reads the teacher's stream; the second asks again for it and for one nobody has read in this append.
+        var first = new StreamReading("first_reader", _ => []);
+        var second = new StreamReading("second_reader", _ => [other]);
+        await using var store = fixture.CreateStore(o => { o.InlineProjections.Add(first); o.InlineProjections.Add(second); });
+
+        await store.AppendAsync(teacher, "teacher", ExpectedVersion.Exactly(1), [Training(teacher)], Context);
+
+        first.Seen.ShouldBe([(teacher, 1L), (teacher, 2L)]);
+        second.Seen.ShouldBe([(teacher, 1L), (teacher, 2L), (other, 1L)]);
+    }
+
     private async Task<(string Status, long Version, long LastSeq, long[] Versions)?> Row(Guid id)
     {
         await using var cmd = _store.DataSource.CreateCommand("SELECT status, version, last_seq, versions FROM teacher_status WHERE teacher_id = $1");
@@ -65,6 +83,20 @@ public class when_inline_projections_run_in_the_append_transaction(InlineProject
         await using var reader = await cmd.ExecuteReaderAsync();
         if (!await reader.ReadAsync()) return null;
         return (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<long[]>(3));
+    }
+
+    /// <summary>Reads the streams of the events it is given, and those <c>also</c> names, in the append.</summary>
+    private sealed class StreamReading(string name, Func<Guid, Guid[]> also) : Projections.IProjection
+    {
+        public string Name => name;
+
+        public List<(Guid Stream, long Version)> Seen { get; } = [];
+
+        public async ValueTask ApplyAsync(IReadOnlyList<RecordedEvent> events, Projections.ProjectionContext context, CancellationToken ct)
+        {
+            var ids = events.Select(e => e.StreamId).Distinct().SelectMany(id => (Guid[])[id, .. also(id)]).ToList();
+            Seen.AddRange((await context.ReadStreamsAsync(ids, ct)).Select(e => (e.StreamId, e.Version)));
+        }
     }
 
     private sealed class RefusedWrite : Projections.IProjection
