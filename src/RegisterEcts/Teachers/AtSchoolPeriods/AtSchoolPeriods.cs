@@ -103,16 +103,23 @@ public sealed class AtSchoolPeriodsProjection : IProjection
                     break;
             }
         }
-        rebuilt?.CopyAll(context);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CompleteRebuildAsync(ProjectionContext context, CancellationToken ct)
+    {
+        context.Session<RebuildRows>().CopyAll(context);
         return ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// Rebuild only: the rows a page creates are kept in memory, changed there by the page's later events, and
-    /// copied once at the end of the page, instead of an INSERT and several UPDATEs each. Anything this cannot
-    /// follow exactly (a row from an earlier page, a change to every row of a teacher, a range PostgreSQL would
-    /// refuse) sends the teacher's rows to the copy as they stand and the teacher's later events in the page
-    /// through the same SQL as a live append: the copies run before the page's statements, so the order holds.
+    /// Rebuild only: the rows are kept in memory across the whole rebuild, changed there by later events, and copied once
+    /// when it completes, instead of an INSERT and several UPDATEs each. They used to be copied at the end of each page, so a
+    /// change in a later page went through SQL, and the server loaded these tables (their exclusion constraints the dearest
+    /// part) while the rebuild's CPU was busiest; copied at the end, they load beside the teacher periods' own copy, while the
+    /// other core would otherwise wait for it. Anything this cannot follow exactly (a row it does not hold, a change to every
+    /// row of a teacher, a range PostgreSQL would refuse) sends the teacher's rows to the copy as they stand and the teacher's
+    /// later events through the same SQL as a live append: the copies run before the page's statements, so the order holds.
     /// </summary>
     private sealed class RebuildRows
     {
@@ -149,9 +156,10 @@ public sealed class AtSchoolPeriodsProjection : IProjection
             ("dates", NpgsqlTypes.NpgsqlDbType.DateRange), ("email", NpgsqlTypes.NpgsqlDbType.Text), ("lead_provider_id", NpgsqlTypes.NpgsqlDbType.Uuid),
         ];
 
-        private readonly Dictionary<(Guid, int), Row> _ect = [];
-        private readonly Dictionary<(Guid, int), Row> _mentor = [];
-        // Teachers whose remaining events in this page go through SQL.
+        // Each teacher's rows, few per teacher: a teacher's rows are found (and sent to SQL) without looking at anyone else's.
+        private readonly Dictionary<Guid, List<Row>> _ect = [];
+        private readonly Dictionary<Guid, List<Row>> _mentor = [];
+        // Teachers whose later events go through SQL, their rows being in the table.
         private readonly HashSet<Guid> _bySql = [];
 
         /// <summary>True when the event was applied in memory; false when the caller must run its SQL.</summary>
@@ -184,11 +192,11 @@ public sealed class AtSchoolPeriodsProjection : IProjection
                 case MentorAtSchoolPeriodMovedSchool m:
                     return Change(context, _mentor, m.TeacherId, m.MentorPeriodId, m.ToSchoolId, static (row, school) => { row.SchoolId = school; return true; });
                 case MentorAtSchoolPeriodsMerged m:
-                    if (!_bySql.Contains(m.TeacherId) && !_mentor.ContainsKey((m.TeacherId, m.MentorPeriodId))) return ToSql(context, m.TeacherId);
+                    if (!_bySql.Contains(m.TeacherId) && Find(_mentor, m.TeacherId, m.MentorPeriodId) is null) return ToSql(context, m.TeacherId);
                     return Change(context, _mentor, m.TeacherId, m.IntoMentorPeriodId, (Rows: _mentor, Merged: m), static (row, x) =>
                     {
                         if (x.Merged.FinishedOn < x.Merged.StartedOn) return false;
-                        x.Rows.Remove((x.Merged.TeacherId, x.Merged.MentorPeriodId));
+                        x.Rows[x.Merged.TeacherId].Remove(Find(x.Rows, x.Merged.TeacherId, x.Merged.MentorPeriodId)!);
                         (row.From, row.Until) = (x.Merged.StartedOn, x.Merged.FinishedOn?.AddDays(1));
                         return true;
                     });
@@ -234,31 +242,40 @@ public sealed class AtSchoolPeriodsProjection : IProjection
             return true;
         }
 
-        private bool Add(ProjectionContext context, Dictionary<(Guid, int), Row> rows, Row row)
+        private static Row? Find(Dictionary<Guid, List<Row>> rows, Guid teacherId, int periodId)
         {
-            if (_bySql.Contains(row.TeacherId) || rows.ContainsKey((row.TeacherId, row.PeriodId))) return ToSql(context, row.TeacherId);
-            rows[(row.TeacherId, row.PeriodId)] = row;
+            if (!rows.TryGetValue(teacherId, out var teacher)) return null;
+            foreach (var row in teacher)
+                if (row.PeriodId == periodId) return row;
+            return null;
+        }
+
+        private bool Add(ProjectionContext context, Dictionary<Guid, List<Row>> rows, Row row)
+        {
+            if (_bySql.Contains(row.TeacherId) || Find(rows, row.TeacherId, row.PeriodId) is not null) return ToSql(context, row.TeacherId);
+            if (rows.TryGetValue(row.TeacherId, out var teacher)) teacher.Add(row);
+            else rows[row.TeacherId] = [row];
             return true;
         }
 
-        private bool Change<T>(ProjectionContext context, Dictionary<(Guid, int), Row> rows, Guid teacherId, int periodId, T value, Func<Row, T, bool> change)
+        private bool Change<T>(ProjectionContext context, Dictionary<Guid, List<Row>> rows, Guid teacherId, int periodId, T value, Func<Row, T, bool> change)
         {
             if (_bySql.Contains(teacherId)) return false;
-            return rows.TryGetValue((teacherId, periodId), out var row) && change(row, value) || ToSql(context, teacherId);
+            return Find(rows, teacherId, periodId) is { } row && change(row, value) || ToSql(context, teacherId);
         }
 
-        private bool Remove(ProjectionContext context, Dictionary<(Guid, int), Row> rows, Guid teacherId, int periodId)
+        private bool Remove(ProjectionContext context, Dictionary<Guid, List<Row>> rows, Guid teacherId, int periodId)
         {
             if (_bySql.Contains(teacherId)) return false;
-            return rows.Remove((teacherId, periodId)) || ToSql(context, teacherId);
+            return Find(rows, teacherId, periodId) is { } row && rows[teacherId].Remove(row) || ToSql(context, teacherId);
         }
 
-        /// <summary>Copies the teacher's rows as they stand; its later events in this page run as SQL. Always false.</summary>
+        /// <summary>Copies the teacher's rows as they stand; its later events run as SQL. Always false.</summary>
         private bool ToSql(ProjectionContext context, Guid teacherId)
         {
             if (!_bySql.Add(teacherId)) return false;
-            foreach (var key in _ect.Keys.Where(k => k.Item1 == teacherId).ToList()) { CopyEct(context, _ect[key]); _ect.Remove(key); }
-            foreach (var key in _mentor.Keys.Where(k => k.Item1 == teacherId).ToList()) { CopyMentor(context, _mentor[key]); _mentor.Remove(key); }
+            if (_ect.Remove(teacherId, out var ect)) foreach (var row in ect) CopyEct(context, row);
+            if (_mentor.Remove(teacherId, out var mentor)) foreach (var row in mentor) CopyMentor(context, row);
             return false;
         }
 
@@ -269,11 +286,14 @@ public sealed class AtSchoolPeriodsProjection : IProjection
         private static void CopyMentor(ProjectionContext context, Row r) =>
             context.Copy("mentor_at_school_periods", MentorColumns).Add(r.TeacherId, r.PeriodId, r.SchoolId, r.Dates, r.Email, r.LeadProviderId);
 
-        /// <summary>The end of the page: every row still in memory goes to the copy; rows of the next pages are in the table by then.</summary>
+        /// <summary>
+        /// The rebuild's end (or, blue/green, a catch-up pass's): every row still in memory goes to the copy. Events after it
+        /// find none in memory and go through SQL, the rows being in the table by then.
+        /// </summary>
         public void CopyAll(ProjectionContext context)
         {
-            foreach (var row in _ect.Values) CopyEct(context, row);
-            foreach (var row in _mentor.Values) CopyMentor(context, row);
+            foreach (var teacher in _ect.Values) foreach (var row in teacher) CopyEct(context, row);
+            foreach (var teacher in _mentor.Values) foreach (var row in teacher) CopyMentor(context, row);
             _ect.Clear();
             _mentor.Clear();
             _bySql.Clear();
