@@ -195,6 +195,60 @@ public sealed class CopyRows
     internal async Task WriteAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         if (!_any && _later.Count == 0) return;
+        // Rows made lazily are what completes a rebuild: into a table still empty, they are the whole table.
+        var indexes = _later.Count > 0 ? await IndexesDroppedIfEmptyAsync(connection, ct) : [];
+        await CopyAsync(connection, ct);
+        foreach (var create in indexes)
+        {
+            await using var cmd = new NpgsqlCommand(create, connection) { CommandTimeout = 0 };
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// When the table is empty, drops its indexes (and the constraints they back) and returns the statements that make them
+    /// again once the rows are in. Building an index over the rows costs the server less than adding every row to it, and the
+    /// teacher periods' copy that ends a rebuild is the longest thing left running when the rest is done. At 20,000 careers,
+    /// loaded alone: the training periods in 0.61-0.66 s instead of 0.76 s with every index made after; the ECTs' school
+    /// periods in 0.33-0.38 s instead of 0.48-0.60 s with the exclusion constraint made after. The constraints still judge
+    /// every row, when they are made again: an impossible history fails the
+    /// rebuild as before. The table is locked by the rebuild (or not yet in use, blue/green), so nobody sees it without them.
+    /// </summary>
+    private async Task<List<string>> IndexesDroppedIfEmptyAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var table = SchemaMigrator.QuoteIdent(_table);
+        var drops = new List<string>();
+        var creates = new List<string>();
+        await using (var cmd = new NpgsqlCommand(
+            $"""
+            SELECT c.conname, pg_get_constraintdef(c.oid), i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')
+            WHERE i.indrelid = '{table}'::regclass AND NOT EXISTS (SELECT 1 FROM {table})
+            """, connection))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                if (reader.IsDBNull(0))
+                {
+                    drops.Add($"DROP INDEX {reader.GetString(2)}");
+                    creates.Add(reader.GetString(3));
+                }
+                else
+                {
+                    var constraint = SchemaMigrator.QuoteIdent(reader.GetString(0));
+                    drops.Add($"ALTER TABLE {table} DROP CONSTRAINT {constraint}");
+                    creates.Add($"ALTER TABLE {table} ADD CONSTRAINT {constraint} {reader.GetString(1)}");
+                }
+        if (drops.Count > 0)
+        {
+            await using var drop = new NpgsqlCommand(string.Join("; ", drops), connection);
+            await drop.ExecuteNonQueryAsync(ct);
+        }
+        return creates;
+    }
+
+    private async Task CopyAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
         var columns = string.Join(", ", _columns.Select(c => SchemaMigrator.QuoteIdent(c.Column)));
         var stream = await connection.BeginRawBinaryCopyAsync($"COPY {SchemaMigrator.QuoteIdent(_table)} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
         try
