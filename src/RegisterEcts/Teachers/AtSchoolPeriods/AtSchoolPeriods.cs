@@ -279,12 +279,14 @@ public sealed class AtSchoolPeriodsProjection : IProjection
             return false;
         }
 
-        private static void CopyEct(ProjectionContext context, Row r) =>
-            context.Copy("ect_at_school_periods", EctColumns).Add(
-                r.TeacherId, r.PeriodId, r.SchoolId, r.Dates, r.Email, r.WorkingPattern, r.AppropriateBodyId, r.TrainingProgramme, r.LeadProviderId, r.MentorId);
+        private static void CopyEct(ProjectionContext context, Row r) => context.Copy("ect_at_school_periods", EctColumns).Add(EctRow(r));
 
-        private static void CopyMentor(ProjectionContext context, Row r) =>
-            context.Copy("mentor_at_school_periods", MentorColumns).Add(r.TeacherId, r.PeriodId, r.SchoolId, r.Dates, r.Email, r.LeadProviderId);
+        private static void CopyMentor(ProjectionContext context, Row r) => context.Copy("mentor_at_school_periods", MentorColumns).Add(MentorRow(r));
+
+        private static object?[] EctRow(Row r) =>
+            [r.TeacherId, r.PeriodId, r.SchoolId, r.Dates, r.Email, r.WorkingPattern, r.AppropriateBodyId, r.TrainingProgramme, r.LeadProviderId, r.MentorId];
+
+        private static object?[] MentorRow(Row r) => [r.TeacherId, r.PeriodId, r.SchoolId, r.Dates, r.Email, r.LeadProviderId];
 
         /// <summary>
         /// The rebuild's end (or, blue/green, a catch-up pass's): every row still in memory goes to the copy. Events after it
@@ -292,8 +294,10 @@ public sealed class AtSchoolPeriodsProjection : IProjection
         /// </summary>
         public void CopyAll(ProjectionContext context)
         {
-            foreach (var teacher in _ect.Values) foreach (var row in teacher) CopyEct(context, row);
-            foreach (var teacher in _mentor.Values) foreach (var row in teacher) CopyMentor(context, row);
+            // Made as the copy sends them (so into an empty table it builds the indexes after them, see CopyRows), from the
+            // rows as they stand now: the dictionaries are emptied below and nothing changes these rows any more.
+            context.Copy("ect_at_school_periods", EctColumns).AddAll(_ect.Values.ToList().SelectMany(rows => rows).Select(EctRow));
+            context.Copy("mentor_at_school_periods", MentorColumns).AddAll(_mentor.Values.ToList().SelectMany(rows => rows).Select(MentorRow));
             _ect.Clear();
             _mentor.Clear();
             _bySql.Clear();
