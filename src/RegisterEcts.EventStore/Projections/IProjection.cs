@@ -211,8 +211,8 @@ public sealed class CopyRows
     /// teacher periods' copy that ends a rebuild is the longest thing left running when the rest is done. At 20,000 careers,
     /// loaded alone: the training periods in 0.61-0.66 s instead of 0.76 s with every index made after; the ECTs' school
     /// periods in 0.33-0.38 s instead of 0.48-0.60 s with the exclusion constraint made after. The constraints still judge
-    /// every row, when they are made again: an impossible history fails the
-    /// rebuild as before. The table is locked by the rebuild (or not yet in use, blue/green), so nobody sees it without them.
+    /// every row, when they are made again: an impossible history fails the rebuild as before. The table is locked by the
+    /// rebuild (or not yet in use, blue/green), so nobody sees it without them.
     /// </summary>
     private async Task<List<string>> IndexesDroppedIfEmptyAsync(NpgsqlConnection connection, CancellationToken ct)
     {
