@@ -186,6 +186,21 @@ public sealed class CopyRows
     }
 
     /// <summary>
+    /// The items in a fixed order that follows no key: to make rows for <see cref="AddAll"/> from, one item's rows kept together.
+    /// Ids made from the clock (UUIDv7) come out of a fold in time order, which is also key order, and a GiST index built by
+    /// inserting keys in order overlaps its pages badly: at 20,000 careers the training periods' exclusion constraint took
+    /// 400-450 ms to make from the rows in teacher order, 300-315 ms with the teachers shuffled; the ECTs' school periods'
+    /// 260 ms against 200. The order of a table's rows changes nothing else.
+    /// </summary>
+    public static List<T> Scattered<T>(IEnumerable<T> items)
+    {
+        var list = items.ToList();
+        // A fixed seed: the same rows go in in the same order on every rebuild.
+        new Random(20_000).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list));
+        return list;
+    }
+
+    /// <summary>
     /// Rows made one by one as the COPY sends them (after those added one at a time), so the copy that completes a
     /// rebuild of a million teachers never holds all its rows, and their documents, in memory at once. They must not
     /// depend on anything the projection changes before this batch is written.

@@ -296,8 +296,8 @@ public sealed class AtSchoolPeriodsProjection : IProjection
         {
             // Made as the copy sends them (so into an empty table it builds the indexes after them, see CopyRows), from the
             // rows as they stand now: the dictionaries are emptied below and nothing changes these rows any more.
-            context.Copy("ect_at_school_periods", EctColumns).AddAll(_ect.Values.ToList().SelectMany(rows => rows).Select(EctRow));
-            context.Copy("mentor_at_school_periods", MentorColumns).AddAll(_mentor.Values.ToList().SelectMany(rows => rows).Select(MentorRow));
+            context.Copy("ect_at_school_periods", EctColumns).AddAll(CopyRows.Scattered(_ect.Values).SelectMany(rows => rows).Select(EctRow));
+            context.Copy("mentor_at_school_periods", MentorColumns).AddAll(CopyRows.Scattered(_mentor.Values).SelectMany(rows => rows).Select(MentorRow));
             _ect.Clear();
             _mentor.Clear();
             _bySql.Clear();

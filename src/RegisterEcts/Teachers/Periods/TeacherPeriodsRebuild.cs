@@ -411,7 +411,7 @@ public sealed partial class TeacherPeriodsProjection
         /// </summary>
         public void CopyAll(ProjectionContext context)
         {
-            var folds = _folds.Values.ToList();
+            var folds = CopyRows.Scattered(_folds.Values);
             foreach (var fold in folds) _bySql.Add(fold.TeacherId);
             _folds.Clear();
             _byMentor.Clear();
