@@ -75,7 +75,17 @@ public sealed class LeadProviderParticipantsProjection : IProjection
             }
         }
         if (pending.Count > 0) session.Flush(pending, forced, at, context);
-        if (context.IsRebuild) session.WriteRebuilt(context);
+    }
+
+    /// <summary>
+    /// A rebuild keeps every document in memory anyway (to compare each with the one before), so it writes them once, here, rather
+    /// than after every page: into empty tables, which then build their indexes after the rows (see CopyRows), and at the end,
+    /// beside the teacher periods' closing copy, where a core was idle, instead of during the pages, where both were busy.
+    /// </summary>
+    public ValueTask CompleteRebuildAsync(ProjectionContext context, CancellationToken ct)
+    {
+        context.Session<Session>().WriteRebuilt(context);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -101,7 +111,7 @@ public sealed class LeadProviderParticipantsProjection : IProjection
         internal readonly Dictionary<Guid, HashSet<Guid>> _bySchool = [];
         internal readonly SortedDictionary<DateOnly, HashSet<Guid>> _byNextChange = [];
         private readonly HashSet<(Guid Provider, Guid Teacher)> _dirty = [];
-        // Rebuild only: the rows and mentees' links already in the table, which later pages must replace rather than copy.
+        // Rebuild only: the rows and mentees' links already in the table (blue/green: from an earlier pass), to be replaced, not copied.
         private readonly HashSet<(Guid Provider, Guid Teacher)> _inTable = [];
         private readonly HashSet<Guid> _linksWritten = [];
         private readonly DocumentRows _transfers = new("lead_provider_transfers");
@@ -412,7 +422,7 @@ public sealed class LeadProviderParticipantsProjection : IProjection
             v.Cohorts, v.TrainingStatuses, v.SchoolIds, v.PartnershipIds,
         ];
 
-        // The same rule as the SQL above, applied in memory: the replay writes each row once per batch.
+        // The same rule as the SQL above, applied in memory: the replay writes each row once, when it completes.
         private void Track(Guid teacherId, IReadOnlyList<ParticipantView> views, DateTimeOffset at, DateTimeOffset createdAt, bool force)
         {
             var keys = _rowsByTeacher.TryGetValue(teacherId, out var existing) ? existing : _rowsByTeacher[teacherId] = [];
@@ -445,26 +455,27 @@ public sealed class LeadProviderParticipantsProjection : IProjection
         {
             _transfers.WriteRebuilt(context);
             _unfunded.WriteRebuilt(context);
+            var newLinks = new List<MentorLink>();
             foreach (var mentee in _dirtyMentees)
             {
-                // Links never written before are copied; a mentee's earlier ones are replaced by the live statements.
+                // Links never written before are copied; a mentee's earlier ones (blue/green: a pass before) are replaced by the live statements.
                 var links = LinksOf(mentee);
                 if (_linksWritten.Contains(mentee)) WriteLinks(context, mentee, links);
-                else
-                    foreach (var l in links)
-                        context.Copy("lead_provider_mentor_links", LinkColumns).Add(l.LeadProviderId, l.MenteeId, l.MentorId, l.MentorPeriodId, l.StartedOn);
+                else newLinks.AddRange(links);
                 if (links.Count > 0) _linksWritten.Add(mentee);
             }
             _dirtyMentees.Clear();
+            if (newLinks.Count > 0)
+                context.Copy("lead_provider_mentor_links", LinkColumns).AddAll(newLinks.Select(l => new object?[] { l.LeadProviderId, l.MenteeId, l.MentorId, l.MentorPeriodId, l.StartedOn }));
+            // The rows as they stand now, made into copy rows as the copy sends them (a later pass replaces a row, never changes it).
+            var newRows = new List<(Guid Teacher, Row Row)>();
             foreach (var key in _dirty)
             {
                 var row = _rows.GetValueOrDefault(key);
-                // A row not in the table yet is copied (the bulk of a rebuild); one written by an earlier page is upserted.
+                // A row not in the table yet is copied (the bulk of a rebuild); one written by an earlier pass is upserted.
                 if (row is not null && _inTable.Add(key))
                 {
-                    var v = row.View;
-                    context.Copy("lead_provider_participants", ParticipantColumns).Add(
-                        v.LeadProviderId, key.Teacher, v.Json, v.Hash, row.UpdatedAt, row.CreatedAt, v.NextChangeOn, v.Cohorts, v.TrainingStatuses, v.SchoolIds, v.PartnershipIds);
+                    newRows.Add((key.Teacher, row));
                     continue;
                 }
                 if (row is null && !_inTable.Remove(key)) continue;
@@ -484,6 +495,12 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                     context.Enqueue("DELETE FROM lead_provider_participants WHERE lead_provider_id = $1 AND teacher_id = $2", key.Provider, key.Teacher);
             }
             _dirty.Clear();
+            if (newRows.Count > 0)
+                context.Copy("lead_provider_participants", ParticipantColumns).AddAll(newRows.Select(r => new object?[]
+            {
+                r.Row.View.LeadProviderId, r.Teacher, r.Row.View.Json, r.Row.View.Hash, r.Row.UpdatedAt, r.Row.CreatedAt, r.Row.View.NextChangeOn,
+                r.Row.View.Cohorts, r.Row.View.TrainingStatuses, r.Row.View.SchoolIds, r.Row.View.PartnershipIds,
+            }));
         }
     }
 }
@@ -548,19 +565,22 @@ internal sealed class DocumentRows(string table)
         ("school_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid),
     ];
 
-    // The rows already in the table, which later pages must replace rather than copy.
+    // The rows already in the table (blue/green: written by an earlier pass), which must be replaced rather than copied.
     private readonly HashSet<(Guid Provider, Guid Teacher)> _inTable = [];
 
     public void WriteRebuilt(ProjectionContext context)
     {
+        var newRows = new List<(Guid Teacher, Row Row)>();
         foreach (var key in _dirty)
         {
             var row = _rows.GetValueOrDefault(key);
-            if (row is not null && _inTable.Add(key))
-                context.Copy(table, Columns).Add(row.View.LeadProviderId, key.Teacher, row.View.Json, row.View.Hash, row.UpdatedAt, row.CreatedAt, row.View.NextChangeOn, row.View.SchoolIds);
+            if (row is not null && _inTable.Add(key)) newRows.Add((key.Teacher, row));
             else if (row is not null) context.Enqueue(Upsert, Parameters(row.View, key.Teacher, row.UpdatedAt, row.CreatedAt, true));
             else if (_inTable.Remove(key)) context.Enqueue($"DELETE FROM {table} WHERE lead_provider_id = $1 AND teacher_id = $2", key.Provider, key.Teacher);
         }
         _dirty.Clear();
+        if (newRows.Count > 0)
+            context.Copy(table, Columns).AddAll(newRows.Select(r => new object?[]
+            { r.Row.View.LeadProviderId, r.Teacher, r.Row.View.Json, r.Row.View.Hash, r.Row.UpdatedAt, r.Row.CreatedAt, r.Row.View.NextChangeOn, r.Row.View.SchoolIds }));
     }
 }
