@@ -289,7 +289,7 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                 var mentorsToRecompute = UpdateLinks(teacherId, views, context);
                 if (_linksByMentor.ContainsKey(teacherId)) mentorsToRecompute.Add(teacherId);
                 foreach (var mentorId in mentorsToRecompute)
-                    RecomputeUnfunded(mentorId, asOf, at, forced.Contains(mentorId), context, mentorId == teacherId ? views : null);
+                    RecomputeUnfunded(mentorId, at, forced.Contains(mentorId), context);
             }
             pending.Clear();
             forced.Clear();
@@ -346,13 +346,12 @@ public sealed class LeadProviderParticipantsProjection : IProjection
                     links.Select(l => l.MentorPeriodId).ToArray(), links.Select(l => l.StartedOn).ToArray());
         }
 
-        /// <param name="mentorsViews">The mentor's own participant documents when they were just built.</param>
-        private void RecomputeUnfunded(Guid mentorId, DateOnly asOf, DateTimeOffset at, bool force, ProjectionContext context, IReadOnlyList<ParticipantView>? mentorsViews = null)
+        private void RecomputeUnfunded(Guid mentorId, DateTimeOffset at, bool force, ProjectionContext context)
         {
             var mentor = History(mentorId);
             // A mentor whose history this batch could not see is left as it is rather than emptied.
             if (!mentor.Teacher.Exists) return;
-            var trainedBy = (mentorsViews ?? ParticipantDocuments.Build(mentor, asOf, this)).Select(v => v.LeadProviderId).ToHashSet();
+            var trainedBy = ParticipantDocuments.LeadProviders(mentor).ToHashSet();
             var links = _linksByMentor.TryGetValue(mentorId, out var keys) ? keys.Select(k => _links[k]) : [];
             var views = UnfundedMentors.Build(mentor, links, trainedBy);
             var createdAt = mentor.FirstRegisteredAt.Values.DefaultIfEmpty().Min();
