@@ -135,7 +135,8 @@ public static class ParticipantDocuments
 
     /// <summary>
     /// The lead providers <see cref="Build"/> makes a document for, without making them: each document is serialised and hashed,
-    /// and a mentor's unfunded documents need only to know who trains the mentor (a rebuild asked that of 0.2 s of documents).
+    /// and a mentor's unfunded documents need only to know who trains the mentor. Making the mentors' documents for that cost a
+    /// rebuild at 20,000 careers about 0.2 s of CPU.
     /// </summary>
     public static IEnumerable<Guid> LeadProviders(ParticipantHistory history) =>
         !history.Teacher.Exists || history.Teacher.MergedInto is not null
