@@ -324,7 +324,7 @@ public sealed class PostgresEventStore : IAsyncDisposable
         await using var conn = await DataSource.OpenConnectionAsync(ct);
         var page = await ReadPageAsync(conn,
             "e.seq > $1 ORDER BY e.seq LIMIT $2",
-            [new NpgsqlParameter { Value = afterSequence }, new NpgsqlParameter { Value = pageSize }], [], ct);
+            [new NpgsqlParameter { Value = afterSequence }, new NpgsqlParameter { Value = pageSize }], pageSize, [], ct);
         return page.Select(p => p.Event).ToList();
     }
 
@@ -338,7 +338,7 @@ public sealed class PostgresEventStore : IAsyncDisposable
         await ReadPageAsync(conn,
             "e.tx_id < pg_snapshot_xmin(pg_current_snapshot()) AND (e.tx_id, e.seq) > ($1, $2) ORDER BY e.tx_id, e.seq LIMIT $3",
             [new NpgsqlParameter { Value = afterTx, NpgsqlDbType = NpgsqlDbType.Xid8 }, new NpgsqlParameter { Value = afterSequence }, new NpgsqlParameter { Value = pageSize }],
-            streamTypes, ct);
+            pageSize, streamTypes, ct);
 
     /// <summary>Every event visible to the caller's snapshot after (tx, seq), in (tx, seq) order: for rebuilds inside one snapshot.</summary>
     internal async Task<IReadOnlyList<(RecordedEvent Event, ulong Tx)>> ReadPageAfterAsync(NpgsqlConnection conn, ulong afterTx, long afterSequence, int pageSize,
@@ -346,7 +346,7 @@ public sealed class PostgresEventStore : IAsyncDisposable
         await ReadPageAsync(conn,
             "(e.tx_id, e.seq) > ($1, $2) ORDER BY e.tx_id, e.seq LIMIT $3",
             [new NpgsqlParameter { Value = afterTx, NpgsqlDbType = NpgsqlDbType.Xid8 }, new NpgsqlParameter { Value = afterSequence }, new NpgsqlParameter { Value = pageSize }],
-            streamTypes, ct);
+            pageSize, streamTypes, ct);
 
     /// <summary>Whole streams, each in version order: what inline projections read inside an append.</summary>
     internal async Task<IReadOnlyList<RecordedEvent>> ReadStreamsAsync(NpgsqlConnection conn, IReadOnlyCollection<Guid> streamIds, CancellationToken ct)
@@ -384,12 +384,15 @@ public sealed class PostgresEventStore : IAsyncDisposable
     /// (a rebuild) keeps one for the whole read, so each stream is looked up once.
     /// </summary>
     private async Task<List<(RecordedEvent Event, ulong Tx)>> ReadPageAsync(NpgsqlConnection conn, string where, NpgsqlParameter[] parameters,
-        Dictionary<Guid, string> streamTypes, CancellationToken ct)
+        int pageSize, Dictionary<Guid, string> streamTypes, CancellationToken ct)
     {
-        var events = new List<(RecordedEvent Event, ulong Tx)>();
+        // Both lists are made at the size they can reach (a caller's page size, within reason): grown by doubling, a rebuild's pages
+        // (where most streams are new to the reader, so most events wait) allocated about twice what they kept.
+        var capacity = Math.Min(pageSize, 100_000);
+        var events = new List<(RecordedEvent Event, ulong Tx)>(capacity);
         // Most bodies are decoded as they arrive; those whose stream is new to us, or that may hold sealed fields, wait for
         // the stream's type and the subject's key, both read after the page in one round trip.
-        var waiting = new List<(int At, long Seq, Guid Id, Guid StreamId, long Version, string Type, byte[] Data, byte[] Metadata, DateTimeOffset RecordedAt)>();
+        List<(int At, long Seq, Guid Id, Guid StreamId, long Version, string Type, byte[] Data, byte[] Metadata, DateTimeOffset RecordedAt)>? waiting = null;
         var sealedSubjects = new HashSet<Guid>();
         var noKeys = new Dictionary<Guid, byte[]?>();
         // The stream's type is neither joined nor a subquery per row. With a join, a log written in one large transaction
@@ -410,6 +413,7 @@ public sealed class PostgresEventStore : IAsyncDisposable
                 if (sealedFields || !streamTypes.TryGetValue(streamId, out var streamType))
                 {
                     if (sealedFields) sealedSubjects.Add(streamId);
+                    waiting ??= new(Math.Max(capacity - events.Count, 1));
                     waiting.Add((events.Count, reader.GetInt64(0), reader.GetGuid(1), streamId, reader.GetInt64(3), reader.GetString(4),
                         data, reader.GetFieldValue<byte[]>(6), reader.GetFieldValue<DateTimeOffset>(7)));
                     events.Add((null!, tx));
@@ -419,7 +423,7 @@ public sealed class PostgresEventStore : IAsyncDisposable
                         data, reader.GetFieldValue<byte[]>(6), reader.GetFieldValue<DateTimeOffset>(7), noKeys), tx));
             }
         }
-        if (waiting.Count == 0) return events;
+        if (waiting is null) return events;
 
         var unknown = waiting.Select(w => w.StreamId).Where(id => !streamTypes.ContainsKey(id)).Distinct().ToArray();
         Dictionary<Guid, byte[]?> keys;
