@@ -44,7 +44,7 @@ public static class LeadProviderViews
                     break;
                 }
             }
-            result.Add(new LeadProviderView(view.LeadProviderId, reference.LeadProviderName(view.LeadProviderId), at, JsonNode.Parse(view.Json)!.AsObject()));
+            result.Add(new LeadProviderView(view.LeadProviderId, reference.LeadProviderName(view.LeadProviderId), at, JsonNode.Parse((ReadOnlySpan<byte>)view.Json)!.AsObject()));
         }
         return result.OrderBy(v => v.LeadProviderName, StringComparer.Ordinal).ToList();
     }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RegisterEcts.EventStore.Serialization;
@@ -44,11 +43,14 @@ public sealed record EcfEnrolment(
     string? MentorIneligibleForFundingReason,
     bool CohortChangedAfterPaymentsFrozen);
 
-/// <summary>A provider's document, what the API filters on, and the next day on which the calendar alone could change it.</summary>
+/// <summary>
+/// A provider's document, what the API filters on, and the next day on which the calendar alone could change it. The document is
+/// kept only as its UTF-8 JSON, the form it is hashed, compared and copied in: a rebuild holds every provider's document of every
+/// teacher until it completes, and the records and UTF-16 string it was also kept as were a third of a full rebuild's live heap.
+/// </summary>
 public sealed record ParticipantView(
     Guid LeadProviderId,
-    ParticipantDocument Document,
-    string Json,
+    byte[] Json,
     byte[] Hash,
     DateOnly? NextChangeOn,
     int[] Cohorts,
@@ -125,8 +127,8 @@ public static class ParticipantDocuments
                 teacher.Erased ? PersonalData.Erased : teacher.DisplayName, teacher.Trn,
                 history.IdChanges.Select(c => new ParticipantIdChangeDocument(c.FromParticipantId, c.ToParticipantId, c.ChangedAt)).ToList(),
                 enrolments);
-            var json = JsonSerializer.Serialize(document, Json);
-            views.Add(new ParticipantView(providerId, document, json, SHA256.HashData(Encoding.UTF8.GetBytes(json)),
+            var json = JsonSerializer.SerializeToUtf8Bytes(document, Json);
+            views.Add(new ParticipantView(providerId, json, SHA256.HashData(json),
                 boundaries.Where(d => d > asOf).Order().Cast<DateOnly?>().FirstOrDefault(),
                 cohorts.Distinct().ToArray(), statuses.Distinct().ToArray(), schools.Distinct().ToArray(), partnerships.Distinct().ToArray(), ectMentorship));
         }
@@ -229,7 +231,14 @@ public static class ParticipantDocuments
         return new Guid(hash[..16]);
     }
 
-    private static string Snake<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+    private static string Snake<T>(T value) where T : struct, Enum => Names<T>.Snake[value];
 
-    private static string Dash<T>(T? value) where T : struct, Enum => value is { } v ? JsonNamingPolicy.KebabCaseLower.ConvertName(v.ToString()) : "other";
+    private static string Dash<T>(T? value) where T : struct, Enum => value is { } v ? Names<T>.Kebab[v] : "other";
+
+    /// <summary>Each value's name as the documents spell it, made once rather than on every document built.</summary>
+    private static class Names<T> where T : struct, Enum
+    {
+        public static readonly Dictionary<T, string> Snake = Enum.GetValues<T>().ToDictionary(v => v, v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()));
+        public static readonly Dictionary<T, string> Kebab = Enum.GetValues<T>().ToDictionary(v => v, v => JsonNamingPolicy.KebabCaseLower.ConvertName(v.ToString()));
+    }
 }

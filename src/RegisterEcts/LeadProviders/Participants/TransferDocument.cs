@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using RegisterEcts.Shared;
 using RegisterEcts.Teachers;
@@ -13,8 +12,8 @@ public sealed record Transfer(Guid TrainingRecordId, string TransferType, string
 
 public sealed record TransferEnd(string? SchoolUrn, string? Provider, DateOnly? Date);
 
-/// <summary>A provider's document kept in a table of (provider, teacher) rows: transfers, unfunded mentors.</summary>
-public sealed record DocumentView(Guid LeadProviderId, string Json, byte[] Hash, DateOnly? NextChangeOn, Guid[] SchoolIds);
+/// <summary>A provider's document (UTF-8 JSON) kept in a table of (provider, teacher) rows: transfers, unfunded mentors.</summary>
+public sealed record DocumentView(Guid LeadProviderId, byte[] Json, byte[] Hash, DateOnly? NextChangeOn, Guid[] SchoolIds);
 
 public static class ParticipantTransfers
 {
@@ -65,8 +64,8 @@ public static class ParticipantTransfers
         foreach (var provider in found.SelectMany(f => new[] { f.Leaving, f.Joining }).OfType<Guid>().Distinct().Order())
         {
             var mine = found.Where(f => f.Leaving == provider || f.Joining == provider).OrderBy(f => f.Order).ToList();
-            var json = JsonSerializer.Serialize(new TransferDocument([.. mine.Select(f => f.Transfer)]), ParticipantDocuments.Json);
-            views.Add(new DocumentView(provider, json, SHA256.HashData(Encoding.UTF8.GetBytes(json)),
+            var json = JsonSerializer.SerializeToUtf8Bytes(new TransferDocument([.. mine.Select(f => f.Transfer)]), ParticipantDocuments.Json);
+            views.Add(new DocumentView(provider, json, SHA256.HashData(json),
                 mine.SelectMany(f => f.Boundaries).Where(d => d > asOf).Order().Cast<DateOnly?>().FirstOrDefault(),
                 [.. mine.SelectMany(f => f.Schools).Distinct()]));
         }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using RegisterEcts.EventStore.Serialization;
 
@@ -29,8 +28,8 @@ public static class UnfundedMentors
             if (teacher.Erased && email is not null) email = PersonalData.Erased;
             var document = new UnfundedMentorDocument(teacher.Erased ? PersonalData.Erased : teacher.DisplayName, email, teacher.Trn,
                 mentor.FirstRegisteredAt.Values.DefaultIfEmpty().Min());
-            var json = JsonSerializer.Serialize(document, ParticipantDocuments.Json);
-            views.Add(new DocumentView(group.Key, json, SHA256.HashData(Encoding.UTF8.GetBytes(json)), null, []));
+            var json = JsonSerializer.SerializeToUtf8Bytes(document, ParticipantDocuments.Json);
+            views.Add(new DocumentView(group.Key, json, SHA256.HashData(json), null, []));
         }
         return views;
     }
