@@ -56,6 +56,7 @@ public sealed class LeadProviderApiProjection : IProjection
                     ChangeDocuments(context, "school_id = $1", u.SchoolId, "jsonb_build_object('urn', $2::text)", u.ToUrn.ToString(CultureInfo.InvariantCulture), at);
                     break;
                 case DeliveryPartnerRegistered d:
+                    if (schools is not null) schools.DeliveryPartnerNames[d.DeliveryPartnerId] = d.Name;
                     context.Enqueue(
                         """
                         INSERT INTO lead_provider_api_delivery_partner_names (delivery_partner_id, name, created_at) VALUES ($1, $2, $3)
@@ -153,12 +154,17 @@ public sealed class LeadProviderApiProjection : IProjection
     private static void InsertPartnership(ProjectionContext context, RebuildSchools? schools, Guid id, Guid schoolId, Guid leadProviderId, Guid deliveryPartnerId,
         int year, DateTimeOffset at)
     {
-        // In a rebuild the school's row is in memory: its URN goes in as a value ($8) where a live append joins the table.
-        string? urn = null;
+        // In a rebuild the school's row and the delivery partners' names are in memory, so the row is copied with the document the
+        // statement below would build: a statement each was 5,400 of a rebuild's statements at 20,000 careers. What the page's
+        // statements do to it afterwards (a URN or a name changing) they do to the copied row, which is in the table first.
         if (schools is not null)
         {
-            if (!schools.Rows.TryGetValue(schoolId, out var school)) return;
-            urn = school.Urn.ToString(CultureInfo.InvariantCulture);
+            // The statement's joins insert nothing for a school or delivery partner they cannot find.
+            if (!schools.Rows.TryGetValue(schoolId, out var school) || !schools.DeliveryPartnerNames.TryGetValue(deliveryPartnerId, out var partnerName)) return;
+            context.Copy("lead_provider_partnerships", PartnershipColumns).Add(id, leadProviderId, schoolId, deliveryPartnerId, year,
+                PartnershipDocument(year, school.Urn, schoolId, deliveryPartnerId, partnerName, at), at, at);
+            schools.Touch(schoolId, at);
+            return;
         }
         object?[] values = [id, leadProviderId, schoolId, deliveryPartnerId, year, at, Timestamp(at)];
         // induction_tutor_*: the service records no induction tutor yet, so the documents say so with nulls.
@@ -166,15 +172,41 @@ public sealed class LeadProviderApiProjection : IProjection
             $"""
             INSERT INTO lead_provider_partnerships (partnership_id, lead_provider_id, school_id, delivery_partner_id, contract_period_year, document, created_at, api_updated_at)
             SELECT $1, $2, $3, $4, $5,
-                   jsonb_build_object('cohort', $5::text, 'urn', {(urn is null ? "s.urn::text" : "$8::text")}, 'school_id', $3::uuid, 'delivery_partner_id', $4::uuid,
+                   jsonb_build_object('cohort', $5::text, 'urn', s.urn::text, 'school_id', $3::uuid, 'delivery_partner_id', $4::uuid,
                        'delivery_partner_name', n.name, 'induction_tutor_name', NULL, 'induction_tutor_email', NULL, 'created_at', $7::text),
                    $6, $6
-            FROM {(urn is null ? "lead_provider_api_schools s, " : "")}lead_provider_api_delivery_partner_names n
-            WHERE {(urn is null ? "s.school_id = $3 AND " : "")}n.delivery_partner_id = $4
-            """, urn is null ? values : [.. values, urn]);
+            FROM lead_provider_api_schools s, lead_provider_api_delivery_partner_names n
+            WHERE s.school_id = $3 AND n.delivery_partner_id = $4
+            """, values);
         // A school's expression_of_interest and in_partnership change for every cohort row (rect-domain §9).
-        if (schools is not null) schools.Touch(schoolId, at);
-        else context.Enqueue("UPDATE lead_provider_api_schools SET api_updated_at = $2 WHERE school_id = $1", schoolId, at);
+        context.Enqueue("UPDATE lead_provider_api_schools SET api_updated_at = $2 WHERE school_id = $1", schoolId, at);
+    }
+
+    private static readonly (string, NpgsqlTypes.NpgsqlDbType)[] PartnershipColumns =
+    [
+        ("partnership_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("lead_provider_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("school_id", NpgsqlTypes.NpgsqlDbType.Uuid),
+        ("delivery_partner_id", NpgsqlTypes.NpgsqlDbType.Uuid), ("contract_period_year", NpgsqlTypes.NpgsqlDbType.Integer),
+        ("document", NpgsqlTypes.NpgsqlDbType.Jsonb), ("created_at", NpgsqlTypes.NpgsqlDbType.TimestampTz), ("api_updated_at", NpgsqlTypes.NpgsqlDbType.TimestampTz),
+    ];
+
+    /// <summary>The document the live statement's jsonb_build_object makes, as UTF-8 JSON (jsonb keeps the same keys and values).</summary>
+    private static byte[] PartnershipDocument(int year, int urn, Guid schoolId, Guid deliveryPartnerId, string deliveryPartnerName, DateTimeOffset at)
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>(320);
+        using (var json = new System.Text.Json.Utf8JsonWriter(output))
+        {
+            json.WriteStartObject();
+            json.WriteString("cohort", year.ToString(CultureInfo.InvariantCulture));
+            json.WriteString("urn", urn.ToString(CultureInfo.InvariantCulture));
+            json.WriteString("school_id", schoolId);
+            json.WriteString("delivery_partner_id", deliveryPartnerId);
+            json.WriteString("delivery_partner_name", deliveryPartnerName);
+            json.WriteNull("induction_tutor_name");
+            json.WriteNull("induction_tutor_email");
+            json.WriteString("created_at", Timestamp(at));
+            json.WriteEndObject();
+        }
+        return output.WrittenSpan.ToArray();
     }
 
     private static void InsertTraining(ProjectionContext context, RebuildTraining? training, Guid teacherId, int trainingPeriodId, Guid partnershipId,
@@ -230,6 +262,8 @@ public sealed class LeadProviderApiProjection : IProjection
         }
 
         public Dictionary<Guid, Row> Rows { get; } = [];
+        /// <summary>lead_provider_api_delivery_partner_names as the statements leave it, for the partnerships' documents.</summary>
+        public Dictionary<Guid, string> DeliveryPartnerNames { get; } = [];
         public bool Copied { get; private set; }
 
         public void Open(SchoolOpened o, DateTimeOffset at)
