@@ -82,8 +82,7 @@ public static class PersonalData
             if (reader.ValueIsEscaped) writer.WritePropertyName(reader.GetString()!);
             else writer.WritePropertyName(reader.ValueSpan);
             reader.Read();
-            if (personal is var (name, isString) && reader.TokenType == JsonTokenType.String && reader.GetString() is { } text
-                && text.StartsWith(Prefix, StringComparison.Ordinal))
+            if (personal is var (name, isString) && reader.TokenType == JsonTokenType.String && Sealed(ref reader, out var sealedText))
             {
                 if (key is null)
                 {
@@ -91,7 +90,7 @@ public static class PersonalData
                     else writer.WriteNullValue();
                     continue;
                 }
-                writer.WriteRawValue(Decrypt(text, key, subject, name));
+                writer.WriteRawValue(Decrypt(sealedText, key, subject, name), skipInputValidation: true);
                 continue;
             }
             // Anything else goes across as it is, a whole object or array at once.
@@ -106,6 +105,64 @@ public static class PersonalData
 
     [ThreadStatic] private static (ArrayBufferWriter<byte> Output, Utf8JsonWriter Writer)? Buffers;
 
+    /// <summary>A sealed string value as UTF-8 (base64 after the prefix, unescaped), valid until the thread reads the next.</summary>
+    private static bool Sealed(ref Utf8JsonReader reader, out ReadOnlySpan<byte> text)
+    {
+        var buffer = SealedText ??= new byte[1024];
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (length > buffer.Length) SealedText = buffer = new byte[length];
+        text = buffer.AsSpan(0, reader.CopyString(buffer));
+        return text.StartsWith("pd1:"u8);
+    }
+
+    [ThreadStatic] private static byte[]? SealedText;
+
+    /// <summary>
+    /// The last key's cipher, kept by the thread that opens a stream's fields: making one per field was most of what opening cost
+    /// (OpenSSL sets the key up each time), and a registration seals two fields under one key. One per thread, left to its
+    /// finaliser when the thread ends.
+    /// </summary>
+    [ThreadStatic] private static (byte[] Key, AesGcm Aes)? LastCipher;
+
+    private static AesGcm Cipher(byte[] key)
+    {
+        if (LastCipher is { } last && ReferenceEquals(last.Key, key)) return last.Aes;
+        LastCipher?.Aes.Dispose();
+        var aes = new AesGcm(key, TagSize);
+        LastCipher = (key, aes);
+        return aes;
+    }
+
+    /// <summary>Opens a sealed UTF-8 value ("pd1:" and base64) into the thread's buffer, valid until it opens another.</summary>
+    private static ReadOnlySpan<byte> Decrypt(ReadOnlySpan<byte> text, byte[] key, Guid subject, string name)
+    {
+        var base64 = text[Prefix.Length..];
+        var most = System.Buffers.Text.Base64.GetMaxDecodedFromUtf8Length(base64.Length);
+        byte[]? rented = null;
+        var sealedBytes = most <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(most));
+        try
+        {
+            if (System.Buffers.Text.Base64.DecodeFromUtf8(base64, sealedBytes, out _, out var written) != OperationStatus.Done || written < NonceSize + TagSize)
+                throw new CryptographicException($"A sealed value of {subject} ({name}) is not valid base64.");
+            sealedBytes = sealedBytes[..written];
+            var plain = PlainText ??= new byte[1024];
+            if (plain.Length < written) PlainText = plain = new byte[written];
+            var opened = plain.AsSpan(0, written - NonceSize - TagSize);
+            Span<byte> associated = stackalloc byte[33 + Encoding.UTF8.GetMaxByteCount(name.Length)];
+            subject.TryFormat(associated, out var at, "N");
+            associated[at++] = (byte)'/';
+            at += Encoding.UTF8.GetBytes(name, associated[at..]);
+            Cipher(key).Decrypt(sealedBytes[..NonceSize], sealedBytes[(NonceSize + TagSize)..], sealedBytes.Slice(NonceSize, TagSize), opened, associated[..at]);
+            return opened;
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    [ThreadStatic] private static byte[]? PlainText;
+
     private static EventTypeRegistry.PersonalProperty? Personal(ref Utf8JsonReader reader, IReadOnlyList<EventTypeRegistry.PersonalProperty> properties)
     {
         // By index: foreach over the interface boxed the list's enumerator for every property of every event opened (12 MB a rebuild).
@@ -114,14 +171,7 @@ public static class PersonalData
         return null;
     }
 
-    private static byte[] Decrypt(string text, byte[] key, Guid subject, string name)
-    {
-        var sealedBytes = Convert.FromBase64String(text[Prefix.Length..]);
-        var plain = new byte[sealedBytes.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize), plain, Associated(subject, name));
-        return plain;
-    }
+    private static byte[] Decrypt(string text, byte[] key, Guid subject, string name) => Decrypt(Encoding.UTF8.GetBytes(text), key, subject, name).ToArray();
 
     /// <summary>Strings read as <see cref="Erased"/>; anything else (dates of birth, say) reads as null.</summary>
     private static JsonNode? ErasedValue(bool isString) => isString ? JsonValue.Create(Erased) : null;
