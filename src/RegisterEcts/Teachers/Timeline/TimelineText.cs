@@ -54,109 +54,142 @@ public static partial class TimelineText
         return @event switch
         {
             TeacherRegisteredAsEct e => new(
-                $"{T(e.TeacherId)} was registered as an ECT at {w.School(e.SchoolId)} starting {Date(e.StartedOn)}", e.StartedOn,
+                $"{T(e.TeacherId)} was registered as an ECT at {w.School(e.SchoolId)} starting {D(e.StartedOn)}", e.StartedOn,
                 [Set("TRN", e.Trn), Set("Working pattern", Words.Of(e.WorkingPattern)), Set("Appropriate body", w.AppropriateBody(e.AppropriateBodyId))],
                 [Set("Name", e.Name), .. e.Email is null ? Array.Empty<string>() : [Set("Email address", e.Email)]]),
             TeacherRegisteredAsMentor e => new(
-                $"{T(e.TeacherId)} was registered as a mentor at {w.School(e.SchoolId)} starting {Date(e.StartedOn)}", e.StartedOn,
+                $"{T(e.TeacherId)} was registered as a mentor at {w.School(e.SchoolId)} starting {D(e.StartedOn)}", e.StartedOn,
                 [Set("TRN", e.Trn)],
                 [Set("Name", e.Name), .. e.Email is null ? Array.Empty<string>() : [Set("Email address", e.Email)]]),
-            TeacherLeftSchoolAsEct e => Plain($"{T(e.TeacherId)} left {w.School(e.SchoolId)} as an ECT on {Date(e.FinishedOn)}", e.FinishedOn),
-            TeacherLeftSchoolAsMentor e => Plain($"{T(e.TeacherId)} left {w.School(e.SchoolId)} as a mentor on {Date(e.FinishedOn)}", e.FinishedOn),
+            TeacherLeftSchoolAsEct e => Plain($"{T(e.TeacherId)} left {w.School(e.SchoolId)} as an ECT on {D(e.FinishedOn)}", e.FinishedOn),
+            TeacherLeftSchoolAsMentor e => Plain($"{T(e.TeacherId)} left {w.School(e.SchoolId)} as a mentor on {D(e.FinishedOn)}", e.FinishedOn),
             EctAtSchoolPeriodRemoved e => Plain(
-                $"{T(e.TeacherId)}'s ECT period at {w.School(e.SchoolId)} was removed on {Date(e.RemovedOn)}, as it had not started", e.RemovedOn),
+                $"{T(e.TeacherId)}'s ECT period at {w.School(e.SchoolId)} was removed on {D(e.RemovedOn)}, as it had not started", e.RemovedOn),
             MentorAtSchoolPeriodRemoved e => Plain(
-                $"{T(e.TeacherId)}'s mentor period at {w.School(e.SchoolId)} was removed on {Date(e.RemovedOn)}, as it had not started", e.RemovedOn),
+                $"{T(e.TeacherId)}'s mentor period at {w.School(e.SchoolId)} was removed on {D(e.RemovedOn)}, as it had not started", e.RemovedOn),
             EctAtSchoolPeriodMovedSchool e => new(
-                $"{T(e.TeacherId)} moved from {w.School(e.FromSchoolId)} to {w.School(e.ToSchoolId)} on {Date(e.MovedOn)}", e.MovedOn,
+                $"{T(e.TeacherId)} moved from {w.School(e.FromSchoolId)} to {w.School(e.ToSchoolId)} on {D(e.MovedOn)}", e.MovedOn,
                 [Changed("School", w.School(e.FromSchoolId), w.School(e.ToSchoolId))], []),
             MentorAtSchoolPeriodMovedSchool e => new(
-                $"{T(e.TeacherId)} moved from {w.School(e.FromSchoolId)} to {w.School(e.ToSchoolId)} as a mentor on {Date(e.MovedOn)}", e.MovedOn,
+                $"{T(e.TeacherId)} moved from {w.School(e.FromSchoolId)} to {w.School(e.ToSchoolId)} as a mentor on {D(e.MovedOn)}", e.MovedOn,
                 [Changed("School", w.School(e.FromSchoolId), w.School(e.ToSchoolId))], []),
             MentorAtSchoolPeriodsMerged e => new(
-                $"{T(e.TeacherId)}'s mentor period at {w.School(e.FromSchoolId)} was merged into their mentor period at {w.School(e.ToSchoolId)} on {Date(e.MergedOn)}",
+                $"{T(e.TeacherId)}'s mentor period at {w.School(e.FromSchoolId)} was merged into their mentor period at {w.School(e.ToSchoolId)} on {D(e.MergedOn)}",
                 e.MergedOn, [$"Mentor period at {w.School(e.ToSchoolId)} now runs {Span(e.StartedOn, e.FinishedOn)}"], []),
             TrainingPeriodPartnershipRecreated e => Plain(
-                $"{T(e.TeacherId)}'s {w.Training(e.TrainingPeriodId)} moved to the partnership re-created at {w.TrainingSchool(e.TrainingPeriodId)} on {Date(e.RecreatedOn)}",
+                $"{T(e.TeacherId)}'s {w.Training(e.TrainingPeriodId)} moved to the partnership re-created at {w.TrainingSchool(e.TrainingPeriodId)} on {D(e.RecreatedOn)}",
                 e.RecreatedOn),
             TrainingPeriodStarted e => w.Started(e),
-            TrainingPeriodFinished e => Plain($"{T(e.TeacherId)}'s {w.Training(e.TrainingPeriodId)} finished on {Date(e.FinishedOn)}", e.FinishedOn),
+            TrainingPeriodFinished e => Plain($"{T(e.TeacherId)}'s {w.Training(e.TrainingPeriodId)} finished on {D(e.FinishedOn)}", e.FinishedOn),
             TrainingPeriodRemoved e => Plain(
                 $"{T(e.TeacherId)}'s planned {w.Training(e.TrainingPeriodId)}{w.TrainingFrom(e.TrainingPeriodId)} was removed before it started", e.RemovedOn),
             TrainingPeriodDeferred e => new(
-                $"{T(e.TeacherId)}'s {w.Training(e.TrainingPeriodId)} was deferred on {Date(e.DeferredOn)} ({Words.Of(e.Reason)})", e.DeferredOn,
+                $"{T(e.TeacherId)}'s {w.Training(e.TrainingPeriodId)} was deferred on {D(e.DeferredOn)} ({Words.Of(e.Reason)})", e.DeferredOn,
                 [Set("Training status", "deferred"), Set("Deferral reason", Words.Of(e.Reason))], [], Words.Of(e.Reason)),
             TrainingPeriodWithdrawn e => new(
-                $"{T(e.TeacherId)}'s {w.Training(e.TrainingPeriodId)} was withdrawn on {Date(e.WithdrawnOn)} ({Words.Of(e.Reason)})", e.WithdrawnOn,
+                $"{T(e.TeacherId)}'s {w.Training(e.TrainingPeriodId)} was withdrawn on {D(e.WithdrawnOn)} ({Words.Of(e.Reason)})", e.WithdrawnOn,
                 [Set("Training status", "withdrawn"), Set("Withdrawal reason", Words.Of(e.Reason))], [], Words.Of(e.Reason)),
             TrainingPeriodResumed e => new(
-                $"{T(e.TeacherId)}'s {w.Training(e.FromTrainingPeriodId)} was resumed on {Date(e.ResumedOn)}", e.ResumedOn,
+                $"{T(e.TeacherId)}'s {w.Training(e.FromTrainingPeriodId)} was resumed on {D(e.ResumedOn)}", e.ResumedOn,
                 [Set("Training status", "active")], []),
             TrainingScheduleChanged e => new(
-                $"{T(e.TeacherId)}'s {w.Training(e.FromTrainingPeriodId)} moved to the {e.ScheduleIdentifier} schedule ({e.ContractPeriodYear} cohort) from {Date(e.ChangedOn)}", e.ChangedOn,
+                $"{T(e.TeacherId)}'s {w.Training(e.FromTrainingPeriodId)} moved to the {e.ScheduleIdentifier} schedule ({e.ContractPeriodYear} cohort) from {D(e.ChangedOn)}", e.ChangedOn,
                 [Set("Schedule", e.ScheduleIdentifier), Set("Cohort", e.ContractPeriodYear.ToString(System.Globalization.CultureInfo.InvariantCulture))], []),
             TrainingProgrammeChanged e => new(
-                $"Training programme changed from {Words.Of(e.From)} to {Words.Of(e.To)} from {Date(e.ChangedOn)}", e.ChangedOn,
+                $"Training programme changed from {Words.Of(e.From)} to {Words.Of(e.To)} from {D(e.ChangedOn)}", e.ChangedOn,
                 [Changed("Training programme", Words.Of(e.From), Words.Of(e.To))], []),
             TrainingLeadProviderChanged e => new(
-                $"{(e.Role == TeacherRole.Mentor ? "Mentor training lead provider" : "Lead provider")} changed from {w.LeadProvider(e.FromLeadProviderId)} to {w.LeadProvider(e.ToLeadProviderId)} from {Date(e.ChangedOn)}",
+                $"{(e.Role == TeacherRole.Mentor ? "Mentor training lead provider" : "Lead provider")} changed from {w.LeadProvider(e.FromLeadProviderId)} to {w.LeadProvider(e.ToLeadProviderId)} from {D(e.ChangedOn)}",
                 e.ChangedOn, [Changed("Lead provider", w.LeadProvider(e.FromLeadProviderId), w.LeadProvider(e.ToLeadProviderId))], []),
             CohortChangedAfterPaymentsFrozen e => new(
-                $"{T(e.TeacherId)}'s {Words.Of(e.Role)} training moved from the {e.FrozenYear} cohort, closed for payments, to the {e.NewYear} cohort on {Date(e.ChangedOn)}",
+                $"{T(e.TeacherId)}'s {Words.Of(e.Role)} training moved from the {e.FrozenYear} cohort, closed for payments, to the {e.NewYear} cohort on {D(e.ChangedOn)}",
                 e.ChangedOn, [Changed("Cohort", e.FrozenYear.ToString(CultureInfo.InvariantCulture), e.NewYear.ToString(CultureInfo.InvariantCulture))], []),
-            MentorshipStarted e => Plain($"{T(e.TeacherId)} is mentored by {T(e.MentorId)} from {Date(e.StartedOn)}{Until(e.FinishedOn)}", e.StartedOn),
-            MentoringStarted e => Plain($"{T(e.MenteeId)} is mentored by {T(e.TeacherId)} from {Date(e.StartedOn)}{Until(e.FinishedOn)}", e.StartedOn),
-            MentorshipFinished e => Plain($"{T(e.TeacherId)} stopped being mentored by {w.MentorOf(e.MentorshipId)} on {Date(e.FinishedOn)}", e.FinishedOn),
-            MentoringFinished e => Plain($"{T(e.MenteeId)} stopped being mentored by {T(e.TeacherId)} on {Date(e.FinishedOn)}", e.FinishedOn),
+            MentorshipStarted e => Plain($"{T(e.TeacherId)} is mentored by {T(e.MentorId)} from {D(e.StartedOn)}{Until(e.FinishedOn)}", e.StartedOn),
+            MentoringStarted e => Plain($"{T(e.MenteeId)} is mentored by {T(e.TeacherId)} from {D(e.StartedOn)}{Until(e.FinishedOn)}", e.StartedOn),
+            MentorshipFinished e => Plain($"{T(e.TeacherId)} stopped being mentored by {w.MentorOf(e.MentorshipId)} on {D(e.FinishedOn)}", e.FinishedOn),
+            MentoringFinished e => Plain($"{T(e.MenteeId)} stopped being mentored by {T(e.TeacherId)} on {D(e.FinishedOn)}", e.FinishedOn),
             MentorshipRemoved e => Plain($"{T(e.TeacherId)}'s planned mentoring by {w.MentorOf(e.MentorshipId)} was removed before it started", e.RemovedOn),
             MentoringRemoved e => Plain($"{T(e.MenteeId)}'s planned mentoring by {T(e.TeacherId)} was removed before it started", e.RemovedOn),
             TeacherEmailChanged e => new(
                 $"{T(e.TeacherId)}'s email address at {w.PeriodSchool(e.Role, e.AtSchoolPeriodId)} was changed", e.ChangedOn, [],
                 [w.EmailOf(e.Role, e.AtSchoolPeriodId) is { } old ? Changed("Email address", old, e.Email) : Set("Email address", e.Email)]),
             EctWorkingPatternChanged e => new(
-                $"{T(e.TeacherId)}'s working pattern changed to {Words.Of(e.WorkingPattern)} from {Date(e.ChangedOn)}", e.ChangedOn,
+                $"{T(e.TeacherId)}'s working pattern changed to {Words.Of(e.WorkingPattern)} from {D(e.ChangedOn)}", e.ChangedOn,
                 [w.PatternOf(e.EctPeriodId) is { } old ? Changed("Working pattern", Words.Of(old), Words.Of(e.WorkingPattern)) : Set("Working pattern", Words.Of(e.WorkingPattern))],
                 []),
             TeacherNameCorrected e => new(
                 $"{T(e.TeacherId)}'s name was corrected", e.CorrectedOn, [],
                 [before.Name.Length > 0 ? Changed("Name", before.Name, e.Name) : Set("Name", e.Name)]),
             InductionPeriodOpened e => new(
-                $"{w.AppropriateBody(e.AppropriateBodyId)} claimed {T(e.TeacherId)}'s induction, starting {Date(e.StartedOn)}", e.StartedOn,
+                $"{w.AppropriateBody(e.AppropriateBodyId)} claimed {T(e.TeacherId)}'s induction, starting {D(e.StartedOn)}", e.StartedOn,
                 [Set("Induction programme", Words.Of(e.Programme))], []),
             InductionPeriodClosed e => new(
-                $"{w.InductionBody(e.InductionPeriodId)} released {T(e.TeacherId)} from induction on {Date(e.FinishedOn)} after {Terms(e.NumberOfTerms)}", e.FinishedOn,
+                $"{w.InductionBody(e.InductionPeriodId)} released {T(e.TeacherId)} from induction on {D(e.FinishedOn)} after {Terms(e.NumberOfTerms)}", e.FinishedOn,
                 [Set("Number of terms", Number(e.NumberOfTerms))], []),
             InductionOutcomeRecorded e => new(
-                $"{T(e.TeacherId)} {(e.Outcome == InductionOutcome.Pass ? "passed" : "failed")} induction on {Date(e.FinishedOn)}, recorded by {w.InductionBody(e.InductionPeriodId)} after {Terms(e.NumberOfTerms)}",
+                $"{T(e.TeacherId)} {(e.Outcome == InductionOutcome.Pass ? "passed" : "failed")} induction on {D(e.FinishedOn)}, recorded by {w.InductionBody(e.InductionPeriodId)} after {Terms(e.NumberOfTerms)}",
                 e.FinishedOn,
                 [Set("Induction outcome", e.Outcome == InductionOutcome.Pass ? "passed" : "failed"), Set("Number of terms", Number(e.NumberOfTerms)),
                     .. e.FailConfirmationSentOn is { } sent ? [Set("Fail confirmation sent on", Date(sent))] : Array.Empty<string>()],
                 []),
             InductionExtensionAdded e => new(
-                $"{w.AppropriateBody(e.AppropriateBodyId)} extended {T(e.TeacherId)}'s induction by {Terms(e.NumberOfTerms)} on {Date(e.AddedOn)}", e.AddedOn,
+                $"{w.AppropriateBody(e.AppropriateBodyId)} extended {T(e.TeacherId)}'s induction by {Terms(e.NumberOfTerms)} on {D(e.AddedOn)}", e.AddedOn,
                 [Set("Extension", Terms(e.NumberOfTerms))], []),
-            TeacherFundingEligibilitySet e => Plain($"{T(e.TeacherId)} became eligible for funding as {Words.A(e.Role)} from {Date(e.EligibleOn)}", e.EligibleOn),
+            TeacherFundingEligibilitySet e => Plain($"{T(e.TeacherId)} became eligible for funding as {Words.A(e.Role)} from {D(e.EligibleOn)}", e.EligibleOn),
             TeacherBecameIneligibleForFunding e => Plain(
-                $"{T(e.TeacherId)} is no longer eligible for funding as {Words.A(e.Role)} from {Date(e.IneligibleOn)}{(e.Reason is { } why ? $" ({Words.Of(why)})" : "")}",
+                $"{T(e.TeacherId)} is no longer eligible for funding as {Words.A(e.Role)} from {D(e.IneligibleOn)}{(e.Reason is { } why ? $" ({Words.Of(why)})" : "")}",
                 e.IneligibleOn),
-            TeacherMerged e => Plain($"{T(e.TeacherId)} was merged into {T(e.IntoTeacherId)} on {Date(e.MergedOn)}", e.MergedOn),
-            TeacherIdChanged e => Plain($"Lead providers now see {T(e.FromTeacherId)}'s participant ID as {T(e.TeacherId)}'s, from {Date(e.ChangedOn)}", e.ChangedOn),
+            TeacherMerged e => Plain($"{T(e.TeacherId)} was merged into {T(e.IntoTeacherId)} on {D(e.MergedOn)}", e.MergedOn),
+            TeacherIdChanged e => Plain($"Lead providers now see {T(e.FromTeacherId)}'s participant ID as {T(e.TeacherId)}'s, from {D(e.ChangedOn)}", e.ChangedOn),
             TeacherHistoryMerged e => w.HistoryMerged(e),
-            TeacherHistoryMoved e => Plain($"{T(e.TeacherId)}'s periods, training and inductions were moved to {T(e.IntoTeacherId)} on {Date(e.MovedOn)}", e.MovedOn),
+            TeacherHistoryMoved e => Plain($"{T(e.TeacherId)}'s periods, training and inductions were moved to {T(e.IntoTeacherId)} on {D(e.MovedOn)}", e.MovedOn),
             TeacherPersonalDataErased e => new(
                 $"{T(e.TeacherId)}'s personal data was erased ({Words.Of(e.Reason)})", e.ErasedOn, [], ErasedChanges, Words.Of(e.Reason)),
             EctStartDateCorrected e => new(
-                $"{T(e.TeacherId)}'s ECT start date at {w.PeriodSchool(TeacherRole.Ect, e.EctPeriodId)} was corrected from {Date(e.FromStartedOn)} to {Date(e.ToStartedOn)}",
+                $"{T(e.TeacherId)}'s ECT start date at {w.PeriodSchool(TeacherRole.Ect, e.EctPeriodId)} was corrected from {D(e.FromStartedOn)} to {D(e.ToStartedOn)}",
                 e.ToStartedOn, [Changed("Start date", Date(e.FromStartedOn), Date(e.ToStartedOn))], [], e.Reason, e.SupportTicket),
             LeavingDateCorrected e => new(
-                $"{T(e.TeacherId)}'s leaving date as {Words.A(e.Role)} at {w.PeriodSchool(e.Role, e.AtSchoolPeriodId)} was corrected {(e.FromFinishedOn is { } from ? $"from {Date(from)} " : "")}to {Date(e.ToFinishedOn)}",
+                $"{T(e.TeacherId)}'s leaving date as {Words.A(e.Role)} at {w.PeriodSchool(e.Role, e.AtSchoolPeriodId)} was corrected {(e.FromFinishedOn is { } from ? $"from {D(from)} " : "")}to {D(e.ToFinishedOn)}",
                 e.ToFinishedOn,
                 [e.FromFinishedOn is { } was ? Changed("Leaving date", Date(was), Date(e.ToFinishedOn)) : Set("Leaving date", Date(e.ToFinishedOn))], [], e.Reason, e.SupportTicket),
             _ => null,
         };
     }
 
-    private static string T(Guid teacherId) => Token(teacherId);
+    // A heading names a teacher and a date or two: written straight into the heading, not made as strings first. A rebuild words
+    // every teacher event: 88 bytes fewer for each teacher named, and the timeline's rebuild of 20,000 careers allocated 0.49 GB
+    // instead of 0.50-0.51.
+    private static TeacherToken T(Guid teacherId) => new(teacherId);
+
+    private static GovukDate D(DateOnly date) => new(date);
+
+    /// <summary><see cref="Token"/>, formatted where it is interpolated.</summary>
+    private readonly struct TeacherToken(Guid teacherId) : ISpanFormattable
+    {
+        public override string ToString() => Token(teacherId);
+
+        public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+        public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+        {
+            charsWritten = 0;
+            if (destination.Length < 46 || !"{teacher:".TryCopyTo(destination) || !teacherId.TryFormat(destination[9..], out _)) return false;
+            destination[45] = '}';
+            charsWritten = 46;
+            return true;
+        }
+    }
+
+    /// <summary><see cref="Date"/>, formatted where it is interpolated.</summary>
+    private readonly struct GovukDate(DateOnly date) : ISpanFormattable
+    {
+        public override string ToString() => Date(date);
+
+        public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+        public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+            date.TryFormat(destination, out charsWritten, "d MMMM yyyy", CultureInfo.InvariantCulture);
+    }
 
     private static TimelineEntry Plain(string heading, DateOnly? happenedOn) => new(heading, happenedOn, [], []);
 
@@ -164,9 +197,9 @@ public static partial class TimelineText
 
     private static string Changed(string field, string from, string to) => $"{field} changed from '{from}' to '{to}'";
 
-    private static string Until(DateOnly? finishedOn) => finishedOn is { } end ? $" to {Date(end)}" : "";
+    private static string Until(DateOnly? finishedOn) => finishedOn is { } end ? $" to {D(end)}" : "";
 
-    private static string Span(DateOnly start, DateOnly? end) => end is { } e ? $"from {Date(start)} to {Date(e)}" : $"from {Date(start)}, ongoing";
+    private static string Span(DateOnly start, DateOnly? end) => end is { } e ? $"from {D(start)} to {D(e)}" : $"from {D(start)}, ongoing";
 
     private static string Number(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
@@ -191,7 +224,7 @@ public static partial class TimelineText
             (role == TeacherRole.Mentor ? "mentor training" : programme == TrainingProgramme.SchoolLed ? "school-led training" : "training")
             + (providerLed is { } led ? $" with {LeadProvider(led.LeadProviderId)}" : "");
 
-        public string TrainingFrom(int id) => TrainingPeriod(id) is { } p ? $" from {Date(p.Dates.Start)}" : "";
+        public string TrainingFrom(int id) => TrainingPeriod(id) is { } p ? $" from {D(p.Dates.Start)}" : "";
 
         public string TrainingSchool(int id) => TrainingPeriod(id) is { } p ? School(p.SchoolId) : "the successor school";
 
@@ -225,7 +258,7 @@ public static partial class TimelineText
                 changes.Add(Set("Cohort", led.ContractPeriodYear.ToString(CultureInfo.InvariantCulture)));
                 changes.Add(Set("Schedule", led.ScheduleIdentifier));
             }
-            return new($"{Token(e.TeacherId)} started {what}{with} at {School(e.SchoolId)} from {Date(e.StartedOn)}{Until(e.FinishedOn)}", e.StartedOn, changes, []);
+            return new($"{Token(e.TeacherId)} started {what}{with} at {School(e.SchoolId)} from {D(e.StartedOn)}{Until(e.FinishedOn)}", e.StartedOn, changes, []);
         }
 
         public TimelineEntry HistoryMerged(TeacherHistoryMerged e)
@@ -243,7 +276,7 @@ public static partial class TimelineText
             var schoolOf = e.EctPeriods.Select(p => (p.Id, p.SchoolId)).Concat(e.MentorPeriods.Select(p => (p.Id, p.SchoolId))).ToDictionary(p => p.Id, p => p.SchoolId);
             var personal = (e.Emails ?? new Dictionary<int, string>()).OrderBy(x => x.Key)
                 .Select(x => Set($"Email address at {(schoolOf.TryGetValue(x.Key, out var s) ? School(s) : "their school")}", x.Value)).ToList();
-            return new($"{Token(e.FromTeacherId)}'s history was merged into {Token(e.TeacherId)} on {Date(e.MergedOn)}" +
+            return new($"{Token(e.FromTeacherId)}'s history was merged into {Token(e.TeacherId)} on {D(e.MergedOn)}" +
                 (counts.Count > 0 ? $": {string.Join(", ", counts)}" : ""), e.MergedOn, changes, personal);
         }
 
