@@ -179,7 +179,7 @@ public static class ParticipantDocuments
         var mentorIneligibleOn = teacher.MentorIneligibleForFundingOn;
 
         return new EcfEnrolment(
-            TrainingRecordId: TrainingRecordId(teacher.Id, role),
+            TrainingRecordId: history.TrainingRecordId(role),
             Email: email,
             MentorId: mentorId,
             SchoolUrn: urn?.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -22,6 +22,29 @@ public sealed record ParticipantHistory
     public ImmutableDictionary<int, DateOnly> WithdrawnOn { get; init; } = ImmutableDictionary<int, DateOnly>.Empty;
     public ImmutableDictionary<int, DateTimeOffset> TrainingCreatedAt { get; init; } = ImmutableDictionary<int, DateTimeOffset>.Empty;
 
+    /// <summary>
+    /// <see cref="ParticipantDocuments.TrainingRecordId"/> of this teacher, worked out once per teacher rather than on every document
+    /// built: each is a SHA-256, a call into OpenSSL, and a rebuild builds a teacher's documents again for every append that
+    /// touches them. Carried along by <c>with</c>; a reference, so a reader racing the first use sees one whole or none.
+    /// </summary>
+    public Guid TrainingRecordId(TeacherRole role)
+    {
+        if (_recordIds is not { } ids || ids.TeacherId != Teacher.Id)
+            _recordIds = ids = new(Teacher.Id, ParticipantDocuments.TrainingRecordId(Teacher.Id, TeacherRole.Ect), ParticipantDocuments.TrainingRecordId(Teacher.Id, TeacherRole.Mentor));
+        return role == TeacherRole.Ect ? ids.Ect : ids.Mentor;
+    }
+
+    private RecordIds? _recordIds;
+
+    private sealed record RecordIds(Guid TeacherId, Guid Ect, Guid Mentor);
+
+    // Equal when they say the same: the memo above is not part of what a history says (a record would compare it too).
+    public bool Equals(ParticipantHistory? other) =>
+        other is not null && Teacher == other.Teacher && FirstRegisteredAt == other.FirstRegisteredAt && IdChanges == other.IdChanges
+        && DeferredOn == other.DeferredOn && WithdrawnOn == other.WithdrawnOn && TrainingCreatedAt == other.TrainingCreatedAt;
+
+    public override int GetHashCode() => HashCode.Combine(Teacher, FirstRegisteredAt, IdChanges, DeferredOn, WithdrawnOn, TrainingCreatedAt);
+
     public static ParticipantHistory Evolve(ParticipantHistory h, RecordedEvent e)
     {
         h = h with { Teacher = Teacher.Evolve(h.Teacher, e.Data) };

@@ -51,7 +51,7 @@ public static class ParticipantTransfers
                 var boundaries = new List<DateOnly> { leaving.Dates.End.Value };
                 if (joining is not null) boundaries.Add(joining.Dates.Start);
                 var transfer = new Transfer(
-                    ParticipantDocuments.TrainingRecordId(teacher.Id, role), type, status,
+                    history.TrainingRecordId(role), type, status,
                     history.TrainingCreatedAt.GetValueOrDefault(leaving.Id),
                     new TransferEnd(Urn(lookups, leaving.SchoolId), Name(lookups, leavingProvider), leaving.Dates.End),
                     next is { } joined ? new TransferEnd(Urn(lookups, joined.SchoolId), Name(lookups, joiningProvider), joining?.Dates.Start) : null);
