@@ -56,7 +56,7 @@ internal sealed class CopyEncoder : IDisposable
                     "Pass the CLR type the encoder writes for it (see CopyEncoder.Value), or teach it the new one.");
     }
 
-    private static string Name(NpgsqlDbType type) =>
+    internal static string Name(NpgsqlDbType type) =>
         type.HasFlag(NpgsqlDbType.Array) ? $"{type & ~NpgsqlDbType.Array}[]" : type.ToString();
 
     private bool Value(object? value, NpgsqlDbType type)
@@ -97,6 +97,28 @@ internal sealed class CopyEncoder : IDisposable
         foreach (var v in values)
             if (v is null) Int32(-1);
             else Text(v, jsonb: false);
+        EndSized(start);
+    }
+
+    // The values of a row written one by one (CopyRows.RowWriter), each checked against its column's type there.
+    internal void FieldCount(int count) => Int16((short)count);
+
+    internal void Null() => Int32(-1);
+
+    internal void UuidValue(Guid v) { Int32(16); Uuid(v); }
+
+    internal void BigintValue(long v) { Int32(8); Int64(v); }
+
+    internal void TextValue(string v) => Text(v, jsonb: false);
+
+    internal void DateValue(DateOnly v) { Int32(4); Date(v); }
+
+    internal void TimestampValue(DateTimeOffset v) { Int32(8); Timestamp(v); }
+
+    internal void TextArrayValue(IReadOnlyList<string> values)
+    {
+        var start = ArrayHeader(values.Count, hasNulls: false, TextOid);
+        for (var i = 0; i < values.Count; i++) Text(values[i] ?? throw new ArgumentException("A text array written by RowWriter holds no NULLs."), jsonb: false);
         EndSized(start);
     }
 

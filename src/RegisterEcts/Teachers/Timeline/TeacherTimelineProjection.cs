@@ -74,12 +74,14 @@ public sealed class TeacherTimelineProjection : IProjection
         if (context.IsRebuild)
         {
             // The same row as the INSERT below, by binary COPY: the timeline is one row per event, the bulk of a rebuild's writes.
-            context.Copy("teacher_timeline", TimelineColumns).Add(
-                e.StreamId, e.Sequence, e.Version, e.TypeName, entry.Heading, entry.HappenedOn, e.RecordedAt,
-                actor.Type, actor.Id, await session.ActorNameAsync(context, actor, ct),
-                e.Data is EctStartDateCorrected or LeavingDateCorrected ? entry.Reason ?? e.Metadata.Reason : e.Metadata.Reason ?? entry.Reason,
-                entry.SupportTicket ?? e.Metadata.SupportTicket,
-                entry.Changes.ToArray(), (erased ? TimelineText.ErasedChanges : entry.PersonalChanges).ToArray());
+            var actorName = await session.ActorNameAsync(context, actor, ct);
+            context.Copy("teacher_timeline", TimelineColumns).Row()
+                .Uuid(e.StreamId).Bigint(e.Sequence).Bigint(e.Version).Text(e.TypeName).Text(entry.Heading).Date(entry.HappenedOn).TimestampTz(e.RecordedAt)
+                .Text(actor.Type).Text(actor.Id).Text(actorName)
+                .Text(e.Data is EctStartDateCorrected or LeavingDateCorrected ? entry.Reason ?? e.Metadata.Reason : e.Metadata.Reason ?? entry.Reason)
+                .Text(entry.SupportTicket ?? e.Metadata.SupportTicket)
+                .TextArray(entry.Changes).TextArray(erased ? TimelineText.ErasedChanges : entry.PersonalChanges)
+                .End();
         }
         else context.Enqueue(
             """
